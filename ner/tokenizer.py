@@ -1,0 +1,83 @@
+"""Character tokenizer: every non-space character is a token, so entity boundaries are exact.
+
+A single ASCII space after a character becomes that token's trailing whitespace; any other run of
+whitespace (line breaks, several spaces, the ideographic space) becomes one whitespace token, as in
+spaCy's own tokenizers. ``Token.norm_`` carries the model-side normalised character (see
+:mod:`ner.text.charmap`), set through the vocab's NORM getter so that it costs nothing per token.
+"""
+from __future__ import annotations
+
+from typing import Any, Callable, List
+
+from spacy.attrs import NORM
+from spacy.language import Language
+from spacy.tokens import Doc
+from spacy.util import registry
+from spacy.vocab import Vocab
+
+from .text.charmap import normalize_char, normalize_chars
+
+
+def _norm(string: str) -> str:
+    return normalize_chars(string)
+
+
+class CharTokenizer:
+    """Split text into single-character tokens and whitespace tokens."""
+
+    def __init__(self, vocab: Vocab) -> None:
+        self.vocab = vocab
+        vocab.lex_attr_getters[NORM] = _norm
+
+    def __call__(self, text: str) -> Doc:
+        words: List[str] = []
+        spaces: List[bool] = []
+        i, n = 0, len(text)
+        while i < n:
+            ch = text[i]
+            if ch.isspace():
+                if ch == " " and words and not spaces[-1] and not words[-1].isspace():
+                    spaces[-1] = True
+                    i += 1
+                    continue
+                j = i + 1
+                while j < n and text[j].isspace():
+                    j += 1
+                words.append(text[i:j])
+                spaces.append(False)
+                i = j
+            else:
+                words.append(ch)
+                spaces.append(False)
+                i += 1
+        return Doc(self.vocab, words=words, spaces=spaces)
+
+    def pipe(self, texts: Any, batch_size: int = 1000) -> Any:
+        for text in texts:
+            yield self(text)
+
+    # The tokenizer has no state of its own; these keep spaCy's serialisation happy.
+    def to_bytes(self, **kwargs: Any) -> bytes:
+        return b""
+
+    def from_bytes(self, data: bytes, **kwargs: Any) -> "CharTokenizer":
+        return self
+
+    def to_disk(self, path: Any, **kwargs: Any) -> None:
+        return None
+
+    def from_disk(self, path: Any, **kwargs: Any) -> "CharTokenizer":
+        return self
+
+
+@registry.tokenizers("xiang.char_tokenizer.v1")
+def create_char_tokenizer() -> Callable[[Language], CharTokenizer]:
+    """Config entry: ``[nlp.tokenizer] @tokenizers = "xiang.char_tokenizer.v1"``."""
+
+    def make(nlp: Language) -> CharTokenizer:
+        return CharTokenizer(nlp.vocab)
+
+    return make
+
+
+__all__ = ["CharTokenizer", "create_char_tokenizer", "normalize_char"]
