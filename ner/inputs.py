@@ -1,0 +1,124 @@
+"""Reading the documents a user gives to ``xiang-ner extract``: .txt files, folders, JSONL, stdin."""
+from __future__ import annotations
+
+import json
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Callable, Dict, Iterable, Iterator, Optional
+
+
+class InputError(ValueError):
+    """Bad input: the message names the input and the problem."""
+
+
+@dataclass
+class InputRecord:
+    id: str
+    text: str
+    meta: Dict[str, Any] = field(default_factory=dict)
+    source: str = ""
+
+
+Warn = Callable[[str], None]
+
+
+def _decode(data: bytes, name: str, encoding: str, errors: str) -> str:
+    try:
+        return data.decode(encoding, errors=errors)
+    except UnicodeDecodeError as err:
+        raise InputError(
+            f"{name}: invalid {encoding} at byte offset {err.start} ({err.reason}); "
+            f"pass --encoding ENCODING or --errors replace"
+        ) from None
+    except LookupError:
+        raise InputError(f"{name}: unknown encoding {encoding!r}") from None
+
+
+def _iter_jsonl(lines: Iterable[str], name: str, skip_bad: bool, warn: Warn) -> Iterator[InputRecord]:
+    for lineno, line in enumerate(lines, 1):
+        if not line.strip():
+            continue
+        problem = None
+        try:
+            obj = json.loads(line)
+        except json.JSONDecodeError as err:
+            problem = f"{name}:{lineno}: malformed JSON ({err.msg} at column {err.colno})"
+        else:
+            if not isinstance(obj, dict):
+                problem = f"{name}:{lineno}: expected a JSON object with 'id' and 'text'"
+            elif not isinstance(obj.get("text"), str):
+                problem = f"{name}:{lineno}: missing or non-string 'text' field"
+            elif "id" in obj and not isinstance(obj["id"], (str, int)):
+                problem = f"{name}:{lineno}: 'id' must be a string or number"
+        if problem:
+            if skip_bad:
+                warn(problem + " (skipped)")
+                continue
+            raise InputError(problem + " (use --skip-bad-lines to skip such lines)")
+        doc_id = str(obj.get("id", f"{Path(name).name}:{lineno}"))
+        meta = {k: v for k, v in obj.items() if k not in ("id", "text")}
+        yield InputRecord(doc_id, obj["text"], meta, f"{name}:{lineno}")
+
+
+def _decoded_lines(path: Path, encoding: str, errors: str) -> Iterator[str]:
+    """Stream a file's lines, decoding each; a decoding error names the absolute byte offset."""
+    offset = 0
+    with path.open("rb") as f:
+        for raw in f:
+            try:
+                yield raw.decode(encoding, errors=errors)
+            except UnicodeDecodeError as err:
+                raise InputError(
+                    f"{path}: invalid {encoding} at byte offset {offset + err.start} ({err.reason}); "
+                    f"pass --encoding ENCODING or --errors replace"
+                ) from None
+            offset += len(raw)
+
+
+def _looks_like_jsonl(text: str) -> bool:
+    first = next((ln for ln in text.splitlines() if ln.strip()), "")
+    if not first.lstrip().startswith("{"):
+        return False
+    try:
+        return isinstance(json.loads(first), dict)
+    except json.JSONDecodeError:
+        return False
+
+
+def iter_inputs(
+    inputs: Iterable[str],
+    *,
+    encoding: str = "utf-8",
+    errors: str = "strict",
+    skip_bad_lines: bool = False,
+    warn: Optional[Warn] = None,
+) -> Iterator[InputRecord]:
+    """Yield input documents in order. ``-`` reads stdin (JSONL if it looks like JSONL, else one text)."""
+    warn = warn or (lambda msg: print(msg, file=sys.stderr))
+    for spec in inputs:
+        if spec == "-":
+            text = _decode(sys.stdin.buffer.read(), "<stdin>", encoding, errors)
+            if _looks_like_jsonl(text):
+                yield from _iter_jsonl(text.splitlines(), "<stdin>", skip_bad_lines, warn)
+            else:
+                yield InputRecord("stdin", text, {}, "<stdin>")
+            continue
+        path = Path(spec)
+        if path.is_dir():
+            files = sorted(p for p in path.rglob("*.txt") if p.is_file())
+            if not files:
+                raise InputError(f"{spec}: folder holds no .txt files")
+            for p in files:
+                yield _read_txt(p, encoding, errors, rel=str(p.relative_to(path)))
+        elif not path.exists():
+            raise InputError(f"{spec}: no such file or folder")
+        elif path.suffix.lower() in (".jsonl", ".ndjson"):
+            yield from _iter_jsonl(_decoded_lines(path, encoding, errors), spec, skip_bad_lines, warn)
+        else:
+            yield _read_txt(path, encoding, errors)
+
+
+def _read_txt(path: Path, encoding: str, errors: str, rel: Optional[str] = None) -> InputRecord:
+    text = _decode(path.read_bytes(), str(path), encoding, errors)
+    return InputRecord(rel or path.name, text, {}, str(path))
