@@ -206,4 +206,5 @@ def _drop_tail(b: OffsetMapBuilder, content_end: int, line_end: int) -> None:
 
 def _squeeze(line: str) -> bool:
     """Stray spaces are removed only in body lines of PDF text, never in bylines or headings."""
-    return len(line.strip()) >= BODY_MIN and not is_byline(line)
+    s = line.strip()
+    return (len(s) >= BODY_MIN or bool(INNER_PUNCT.search(s))) and not is_byline(s)
