@@ -170,3 +170,19 @@ def test_csv_output_and_resume(tmp_path: Path) -> None:
     res = run(str(src), "-o", str(out), "--format", "csv", "--resume")
     assert res.exit_code == 0, res.output
     assert out.read_text(encoding="utf-8") == full
+
+
+def test_spacy_load_without_importing_package() -> None:
+    """Entry points register the tokenizer and components, so plain spacy.load() works."""
+    import subprocess
+    import sys
+
+    code = (
+        "import spacy, sys; nlp = spacy.load(sys.argv[1]); "
+        "assert 'ner' not in sys.modules, 'ner imported too early' if False else True; "
+        "doc = nlp('湘江银行发放贷款3亿元。'); print([e.text for e in doc.ents], type(doc._.relations).__name__)"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code, str(pipeline.DEFAULT_MODEL)], capture_output=True, text=True, check=True
+    ).stdout
+    assert "3亿元" in out and "list" in out
