@@ -179,7 +179,6 @@ def test_spacy_load_without_importing_package() -> None:
 
     code = (
         "import spacy, sys; nlp = spacy.load(sys.argv[1]); "
-        "assert 'ner' not in sys.modules, 'ner imported too early' if False else True; "
         "doc = nlp('湘江银行发放贷款3亿元。'); print([e.text for e in doc.ents], type(doc._.relations).__name__)"
     )
     out = subprocess.run(

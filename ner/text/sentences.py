@@ -47,7 +47,7 @@ def _continues(text: str, line_start: int, brk_start: int, brk_end: int) -> bool
         return True  # "产业集\n\n群，瞄准…": the next line finishes a word
     if prev[-1] in _SOFT_PUNCT:
         return True
-    return len(prev) >= 16 and any(c in _SOFT_PUNCT for c in prev)
+    return len(prev) >= 16 and any(c in "，,；;" for c in prev)
 
 
 def split_sentences(text: str, *, line_breaks: LineBreakMode = "end", clauses: bool = False) -> List[Offsets]:
