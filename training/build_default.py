@@ -15,7 +15,6 @@ from pathlib import Path
 import spacy
 
 import ner
-from ner.components.money import money_patterns
 from ner.pipeline import DEFAULT_MODEL
 from ner.schema import ENTITY_LABELS, RELATION_LABELS
 
@@ -34,8 +33,7 @@ def build(ner_path: Path | None, out: Path, scores: dict | None = None) -> None:
             nlp.add_pipe(name, source=src)
     else:
         nlp = spacy.blank("zh", config={"nlp": {"tokenizer": {"@tokenizers": "xiang.char_tokenizer.v1"}}})
-    ruler = nlp.add_pipe("entity_ruler", name="money_rules", config={"overwrite_ents": True})
-    ruler.add_patterns(money_patterns())
+    nlp.add_pipe("money_rules")
     nlp.add_pipe("relation_extractor")
     nlp.meta.update(
         {

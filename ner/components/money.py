@@ -1,12 +1,101 @@
-"""MONEY patterns shipped as data (``data/money_patterns.jsonl``) for spaCy's entity_ruler."""
+"""MONEY rules: regular expressions shipped as data (``data/money_patterns.jsonl``).
+
+The ``money_rules`` component matches the patterns on the model-normalised text (full-width digits
+become ASCII, so ``１２万元`` matches) and adds MONEY entities; with ``overwrite_ents`` it replaces
+overlapping model entities, otherwise it only fills gaps. A regex pass over the text is several times
+faster than a token Matcher over character tokens.
+"""
 from __future__ import annotations
 
 import json
+import re
 from importlib import resources
-from typing import Any, Dict, List
+from pathlib import Path
+from typing import Any, Callable, Dict, Iterable, List, Optional
+
+from spacy.language import Language
+from spacy.tokens import Doc, Span
+from spacy.util import SimpleFrozenList, ensure_path, filter_spans
+
+from ..text.charmap import normalize_chars
+
+PATTERNS_FILE = "patterns.jsonl"
 
 
-def money_patterns() -> List[Dict[str, Any]]:
-    """Entity-ruler token patterns over character tokens (digits or Chinese numerals + unit)."""
+def default_patterns() -> List[Dict[str, Any]]:
+    """The MONEY patterns shipped with the package."""
     text = resources.files("ner.components").joinpath("data/money_patterns.jsonl").read_text(encoding="utf-8")
     return [json.loads(line) for line in text.splitlines() if line.strip()]
+
+
+class MoneyRules:
+    """Regex-based MONEY entities over character tokens."""
+
+    def __init__(self, nlp: Language, name: str, *, overwrite_ents: bool, label: str) -> None:
+        self.name = name
+        self.overwrite_ents = overwrite_ents
+        self.label = label
+        self.patterns: List[Dict[str, Any]] = []
+        self._regex: Optional[re.Pattern[str]] = None
+        self.set_patterns(default_patterns())
+
+    def set_patterns(self, patterns: Iterable[Dict[str, Any]]) -> None:
+        self.patterns = [dict(p) for p in patterns]
+        self._regex = re.compile("|".join(f"(?:{p['regex']})" for p in self.patterns)) if self.patterns else None
+
+    def initialize(self, get_examples: Optional[Callable[[], Iterable[Any]]] = None, *, nlp: Optional[Language] = None, patterns: Optional[List[Dict[str, Any]]] = None) -> None:
+        """Load patterns (the shipped ones unless given), so the saved pipeline needs no paths."""
+        self.set_patterns(patterns if patterns is not None else default_patterns())
+
+    def find(self, doc: Doc) -> List[Span]:
+        if self._regex is None:
+            return []
+        text = normalize_chars(doc.text)
+        spans = []
+        for m in self._regex.finditer(text):
+            span = doc.char_span(m.start(), m.end(), label=self.label, alignment_mode="contract")
+            if span is not None and len(span):
+                spans.append(span)
+        return spans
+
+    def __call__(self, doc: Doc) -> Doc:
+        found = self.find(doc)
+        if not found:
+            return doc
+        if self.overwrite_ents:
+            keep = [e for e in doc.ents if not any(e.start < f.end and f.start < e.end for f in found)]
+            doc.ents = filter_spans(keep + found)
+        else:
+            taken = {i for e in doc.ents for i in range(e.start, e.end)}
+            new = [f for f in found if not any(i in taken for i in range(f.start, f.end))]
+            doc.ents = list(doc.ents) + new
+        return doc
+
+    def to_disk(self, path: Any, *, exclude: Iterable[str] = SimpleFrozenList()) -> None:
+        path = ensure_path(path)
+        path.mkdir(parents=True, exist_ok=True)
+        with (path / PATTERNS_FILE).open("w", encoding="utf-8") as f:
+            for p in self.patterns:
+                f.write(json.dumps(p, ensure_ascii=False) + "\n")
+
+    def from_disk(self, path: Any, *, exclude: Iterable[str] = SimpleFrozenList()) -> "MoneyRules":
+        path = ensure_path(path) / PATTERNS_FILE
+        if path.exists():
+            self.set_patterns(json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip())
+        return self
+
+    def to_bytes(self, *, exclude: Iterable[str] = SimpleFrozenList()) -> bytes:
+        return json.dumps(self.patterns, ensure_ascii=False).encode("utf-8")
+
+    def from_bytes(self, data: bytes, *, exclude: Iterable[str] = SimpleFrozenList()) -> "MoneyRules":
+        self.set_patterns(json.loads(data.decode("utf-8")))
+        return self
+
+
+@Language.factory(
+    "money_rules",
+    default_config={"overwrite_ents": True, "label": "MONEY"},
+    assigns=["doc.ents"],
+)
+def make_money_rules(nlp: Language, name: str, *, overwrite_ents: bool, label: str) -> MoneyRules:
+    return MoneyRules(nlp, name, overwrite_ents=overwrite_ents, label=label)
