@@ -5,7 +5,6 @@ become ASCII, so ``１２万元`` matches) and adds MONEY entities; with ``overw
 overlapping model entities, otherwise it only fills gaps. A regex pass over the text is several times
 faster than a token Matcher over character tokens.
 """
-from __future__ import annotations
 
 import json
 import re
@@ -36,7 +35,7 @@ class MoneyRules:
         self.overwrite_ents = overwrite_ents
         self.label = label
         self.patterns: List[Dict[str, Any]] = []
-        self._regex: Optional[re.Pattern[str]] = None
+        self._regex: Optional["re.Pattern[str]"] = None
         self.set_patterns(default_patterns())
 
     def set_patterns(self, patterns: Iterable[Dict[str, Any]]) -> None:

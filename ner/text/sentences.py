@@ -27,10 +27,6 @@ _SOFT_PUNCT = frozenset("，,；;、：:")
 _FINAL_OR_CLOSE = SENTENCE_END | CLOSERS | frozenset("…；;：:")
 
 
-def _is_break(ws: str) -> bool:
-    return any(c in _LINE_BREAKS for c in ws)
-
-
 def _continues(text: str, line_start: int, brk_start: int, brk_end: int) -> bool:
     """Whether the line break text[brk_start:brk_end] sits inside running text (PDF column wrap)."""
     prev = text[line_start:brk_start].strip()

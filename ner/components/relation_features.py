@@ -1,0 +1,201 @@
+"""Learned second stage of the relation extractor: a hashed-feature logistic regression.
+
+Candidates are the rule proposals plus every pair of entities in one sentence that the schema
+allows. Each (label, head, tail) gets sparse binary features (labels, order, distance, same
+sentence, trigger hits between and around, character n-grams between, the rule that fired), hashed
+with CRC32 into a fixed space. Training uses scikit-learn; prediction and serialisation need only
+numpy: the weights are stored as JSON + ``.npz`` (never pickle).
+"""
+from __future__ import annotations
+
+import json
+import zlib
+from pathlib import Path
+from typing import Any, Dict, Iterable, List, Optional, Sequence, Set, Tuple, Union
+
+import numpy as np
+
+from ..schema import RELATION_TYPES, allowed_relations
+from .relation_rules import MASK, Candidate, RuleSet, View
+
+PairKey = Tuple[str, int, int]
+_TRIGGER_KINDS: Tuple[Tuple[str, str], ...] = (
+    ("trigger", "LENDS_TO"),
+    ("trigger", "OFFERS"),
+    ("trigger", "PARTNERS_WITH"),
+    ("trigger", "TARGETS"),
+    ("trigger", "IN_SECTOR"),
+    ("trigger", "PART_OF"),
+    ("location", "LOCATED_IN"),
+    ("title", "HOLDS_POSITION"),
+)
+
+
+def _bucket(n: int) -> str:
+    for b in (0, 1, 2, 4, 8, 16, 32, 64):
+        if n <= b:
+            return str(b)
+    return "more"
+
+
+def candidate_pairs(view: View, rule_cands: Sequence[Candidate], *, max_chars: int = 60) -> List[Candidate]:
+    """Rule candidates plus all schema-allowed same-sentence pairs within ``max_chars``."""
+    out: Dict[PairKey, Candidate] = {}
+    for c in rule_cands:
+        out[(c.label, c.head, c.tail)] = c
+    ents = view.ents
+    for a in ents:
+        for b in ents:
+            if a.i == b.i or a.sent != b.sent:
+                continue
+            if abs(a.cs - b.cs) > max_chars:
+                continue
+            for label in allowed_relations(a.label, b.label):
+                if RELATION_TYPES[label].symmetric and a.i > b.i:
+                    continue
+                key = (label, a.i, b.i)
+                if key not in out:
+                    out[key] = Candidate(label, a.i, b.i, "")
+    return list(out.values())
+
+
+class PairScorer:
+    """Binary scorer for (label, head, tail) candidates over hashed sparse features."""
+
+    def __init__(self, rules: RuleSet, *, n_features: int = 1 << 18, weights: Optional[np.ndarray] = None, bias: float = 0.0) -> None:
+        self.rules = rules
+        self.n_features = int(n_features)
+        self.weights = weights if weights is not None else np.zeros(self.n_features, dtype=np.float32)
+        self.bias = float(bias)
+        self.trained = weights is not None
+
+    # ------------------------------------------------------------------ features
+    def features(self, v: View, c: Candidate) -> List[str]:
+        """Feature strings of one candidate."""
+        h, t = v.ents[c.head], v.ents[c.tail]
+        L = c.label
+        lo, hi = (h, t) if h.cs <= t.cs else (t, h)
+        between = v.C[lo.ce : hi.cs]
+        n_between = sum(1 for e in v.ents if lo.ce <= e.cs and e.ce <= hi.cs)
+        f = [
+            f"L={L}",
+            f"{L}|hl={h.label}|tl={t.label}",
+            f"{L}|order={'ht' if h.cs <= t.cs else 'th'}",
+            f"{L}|dist={_bucket(len(between))}",
+            f"{L}|same_sent={h.sent == t.sent}",
+            f"{L}|same_clause={h.clause == t.clause}",
+            f"{L}|rule={c.rule or 'none'}",
+            f"{L}|rulefam={(c.rule or 'none').split('.')[0]}",
+            f"{L}|nbetween={_bucket(n_between)}",
+            f"{L}|hsuf={h.text[-1:]}",
+            f"{L}|tsuf={t.text[-1:]}",
+            f"{L}|hsuf2={h.text[-2:]}",
+            f"{L}|tsuf2={t.text[-2:]}",
+            f"{L}|hlender={self.rules.is_lender(h.text)}",
+            f"{L}|punct={any(ch in between for ch in ',;:')}",
+        ]
+        if len(between) <= 4:
+            f.append(f"{L}|gap={between}")
+        left = v.C[max(0, lo.cs - 4) : lo.cs]
+        right = v.C[hi.ce : hi.ce + 4]
+        for kind, name in _TRIGGER_KINDS:
+            rx = self.rules.regex(kind, name)
+            if rx is None:
+                continue
+            for m in rx.finditer(between):
+                f.append(f"{L}|btw_{kind}_{name}")
+                f.append(f"{L}|btw_word={m.group(0)}")
+            if rx.search(left):
+                f.append(f"{L}|left_{kind}_{name}")
+            if rx.search(right):
+                f.append(f"{L}|right_{kind}_{name}")
+        seg = between[:24].replace(MASK, "#")
+        for n in (1, 2):
+            for k in range(len(seg) - n + 1):
+                f.append(f"{L}|bg{n}={seg[k:k + n]}")
+        f.append(f"{L}|l1={left[-1:]}")
+        f.append(f"{L}|r1={right[:1]}")
+        return f
+
+    def _index(self, feats: Iterable[str]) -> List[int]:
+        return sorted({zlib.crc32(s.encode("utf-8")) % self.n_features for s in feats})
+
+    # ------------------------------------------------------------------ predict / fit
+    def score(self, v: View, cands: Sequence[Candidate]) -> np.ndarray:
+        """Probability for each candidate (0.5 everywhere when untrained)."""
+        if not cands:
+            return np.zeros(0, dtype=np.float32)
+        z = np.array([self.weights[self._index(self.features(v, c))].sum() + self.bias for c in cands], dtype=np.float64)
+        return 1.0 / (1.0 + np.exp(-z))
+
+    def fit(self, data: Iterable[Tuple[View, Sequence[Candidate], Sequence[int]]], *, C: float = 1.0, max_iter: int = 2000) -> Dict[str, Any]:
+        """Train from (view, candidates, 0/1 labels) triples with scikit-learn's LogisticRegression."""
+        from scipy.sparse import csr_matrix
+        from sklearn.linear_model import LogisticRegression
+
+        rows: List[int] = []
+        cols: List[int] = []
+        y: List[int] = []
+        r = 0
+        for v, cands, labels in data:
+            for c, lab in zip(cands, labels):
+                idx = self._index(self.features(v, c))
+                rows.extend([r] * len(idx))
+                cols.extend(idx)
+                y.append(int(lab))
+                r += 1
+        if r == 0 or len(set(y)) < 2:
+            raise ValueError("need positive and negative candidates to train the relation scorer")
+        X = csr_matrix((np.ones(len(rows), dtype=np.float32), (rows, cols)), shape=(r, self.n_features))
+        clf = LogisticRegression(C=C, max_iter=max_iter, class_weight="balanced", solver="liblinear")
+        clf.fit(X, np.array(y))
+        self.weights = clf.coef_[0].astype(np.float32)
+        self.bias = float(clf.intercept_[0])
+        self.trained = True
+        return {"n_candidates": r, "n_positive": int(sum(y))}
+
+    # ------------------------------------------------------------------ serialisation (no pickle)
+    def to_dict(self) -> Dict[str, Any]:
+        nz = np.nonzero(self.weights)[0]
+        return {
+            "n_features": self.n_features,
+            "bias": self.bias,
+            "indices": nz.astype(np.int64).tolist(),
+            "values": self.weights[nz].astype(float).tolist(),
+        }
+
+    @classmethod
+    def from_dict(cls, rules: RuleSet, d: Dict[str, Any]) -> "PairScorer":
+        n = int(d["n_features"])
+        w = np.zeros(n, dtype=np.float32)
+        w[np.asarray(d["indices"], dtype=np.int64)] = np.asarray(d["values"], dtype=np.float32)
+        return cls(rules, n_features=n, weights=w, bias=float(d["bias"]))
+
+    def to_disk(self, path: Union[str, Path]) -> None:
+        path = Path(path)
+        path.mkdir(parents=True, exist_ok=True)
+        nz = np.nonzero(self.weights)[0]
+        (path / "model.json").write_text(json.dumps({"n_features": self.n_features, "bias": self.bias, "format": 1}), encoding="utf-8")
+        np.savez_compressed(path / "model.npz", indices=nz.astype(np.int64), values=self.weights[nz].astype(np.float32))
+
+    @classmethod
+    def from_disk(cls, rules: RuleSet, path: Union[str, Path]) -> "PairScorer":
+        path = Path(path)
+        meta = json.loads((path / "model.json").read_text(encoding="utf-8"))
+        with np.load(path / "model.npz", allow_pickle=False) as z:
+            d = {"n_features": meta["n_features"], "bias": meta["bias"], "indices": z["indices"], "values": z["values"]}
+        return cls.from_dict(rules, d)
+
+
+def gold_labels(v: View, cands: Sequence[Candidate], gold: Set[PairKey]) -> List[int]:
+    """1 for candidates in ``gold`` ((label, head, tail) ent indices; symmetric types either way)."""
+    out = []
+    for c in cands:
+        hit = (c.label, c.head, c.tail) in gold
+        if not hit and RELATION_TYPES[c.label].symmetric:
+            hit = (c.label, c.tail, c.head) in gold
+        out.append(int(hit))
+    return out
+
+
+__all__ = ["PairScorer", "candidate_pairs", "gold_labels"]
