@@ -26,3 +26,17 @@ test: install-test
 
 clean:
 	rm -rf $(VENV) build *.egg-info
+
+# Rebuild the embedded pipeline from ../shared and corpus/ (about an hour on 2 CPU cores).
+ASSETS := training/assets
+OUTPUT := training/output
+.PHONY: train corpus
+corpus: install
+	$(PY) -m ner.corpus.ann build corpus/ann/batch0.ann corpus/ann/batch1.ann corpus/ann/batch2.ann corpus/ann/batch3.ann corpus/ann/batch4.ann -o corpus/gold.jsonl
+	$(VENV)/bin/xiang-ner validate corpus/gold.jsonl
+
+train: install corpus
+	$(PY) training/convert_public.py --output $(ASSETS) --corpus msra
+	$(PY) training/prepare_ner_data.py --gold corpus/gold.jsonl --out $(ASSETS)
+	$(PY) -m spacy train configs/ner_tagger.cfg --output $(OUTPUT)/ner --paths.train $(ASSETS)/ner_train --paths.dev $(ASSETS)/ner_dev
+	$(PY) training/build_default.py --ner $(OUTPUT)/ner/model-best
