@@ -5,7 +5,8 @@ Deterministic: scores every article of cctv_xwlb_news and fincuge finna by hits 
 Hunan), keeps articles of 500–1,500 characters, and writes the chosen ids with the sha256 of their
 text to ``corpus/selection.jsonl`` (no text: the texts stay in the data root).
 
-    python training/select_articles.py --n-xwlb 190 --n-finna 30
+    python training/select_articles.py --n-xwlb 230 --n-finna 30
+    python training/select_articles.py --supplement 24   # then: articles rich in rare relation cues
 """
 from __future__ import annotations
 
@@ -36,6 +37,41 @@ def score(text: str) -> float:
     return s / (len(text) / 1000 + 1.0)
 
 
+#: cue patterns of the rarer relation types, for the supplement (--supplement)
+RARE_CUES = {
+    "PART_OF": re.compile(r"子公司|旗下|分行|支行|控股股东|全资"),
+    "IN_SECTOR": re.compile(r"主营|专注于|专注|从事.{1,15}(业务|生产|研发)|是一家"),
+    "LENDS_TO": re.compile(r"发放.{0,10}贷款|授信|放贷|贷款.{0,6}[0-9.]+[万亿]元|信贷支持"),
+}
+
+
+def supplement(root: Path, have: set, per_type: int) -> list:
+    """Articles rich in cues of the rare relation types (PART_OF, IN_SECTOR, LENDS_TO), per_type each."""
+    cands = []
+    src = "corpora/cctv_xwlb_news/xwlb_domestic_2022_2026.jsonl"
+    with open(root / src, encoding="utf-8") as f:
+        for line in f:
+            d = json.loads(line)
+            if d["id"] not in have and 300 <= len(d["text"]) <= 1200:
+                cands.append((d["id"], src, d["text"]))
+    src2 = "corpora/fincuge_finnews/finna/eval_list.json"
+    for i, (_, t) in enumerate(json.load(open(root / src2, encoding="utf-8"))):
+        if f"finna-eval-{i}" not in have and 200 <= len(t) <= 1200:
+            cands.append((f"finna-eval-{i}", src2, t))
+    picks: dict = {}
+    for name, pat in RARE_CUES.items():
+        ranked = sorted(cands, key=lambda c: (-min(len(pat.findall(c[2])), 4), c[0]))
+        n = 0
+        for doc_id, src_path, text in ranked:
+            if doc_id in picks:
+                continue
+            picks[doc_id] = {"id": doc_id, "source": src_path, "sha256": sha(text), "chars": len(text), "for": name}
+            n += 1
+            if n >= per_type:
+                break
+    return list(picks.values())
+
+
 def sha(text: str) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
@@ -45,8 +81,17 @@ def main() -> None:
     ap.add_argument("--n-xwlb", type=int, default=230)
     ap.add_argument("--n-finna", type=int, default=30)
     ap.add_argument("--out", default="corpus/selection.jsonl")
+    ap.add_argument("--supplement", type=int, default=0, help="append N articles per rare relation type")
     args = ap.parse_args()
     root = data_root()
+    if args.supplement:
+        rows = [json.loads(line) for line in open(args.out, encoding="utf-8")]
+        extra = supplement(root, {r["id"] for r in rows}, args.supplement)
+        with open(args.out, "a", encoding="utf-8") as f:
+            for p in extra:
+                f.write(json.dumps(p, ensure_ascii=False) + "\n")
+        print(f"appended {len(extra)} articles, {sum(p['chars'] for p in extra)} chars -> {args.out}")
+        return
     picks = []
     src = "corpora/cctv_xwlb_news/xwlb_domestic_2022_2026.jsonl"
     cands = []
