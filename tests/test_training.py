@@ -47,3 +47,20 @@ def test_quick_training_loss_falls_and_round_trips(tmp_path: Path) -> None:
     loaded = spacy.load(tmp_path / "m")
     doc = loaded(SENTENCES[0][0])
     assert {(e.start_char, e.end_char, e.label_) for e in doc.ents} == set(SENTENCES[0][1])
+
+
+def test_viterbi_keeps_entities_whole() -> None:
+    import numpy
+
+    from ner.components.biluo_ner import transition_constraints, viterbi
+
+    labels = biluo_labels()
+    idx = {lab: i for i, lab in enumerate(labels)}
+    # argmax would give B-ORG U-ORG L-ORG (a broken entity); the valid path is B-ORG I-ORG L-ORG
+    probs = numpy.full((3, len(labels)), 0.01, dtype="float32")
+    probs[0, idx["B-ORG"]] = 0.9
+    probs[1, idx["U-ORG"]] = 0.5
+    probs[1, idx["I-ORG"]] = 0.4
+    probs[2, idx["L-ORG"]] = 0.9
+    path = viterbi(numpy.log(probs), *transition_constraints(labels))
+    assert [labels[i] for i in path] == ["B-ORG", "I-ORG", "L-ORG"]

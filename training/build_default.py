@@ -1,6 +1,6 @@
 """Assemble the embedded default pipeline in ner/models/xiang_zh_default.
 
-    python training/build_default.py [--ner training/output/ner/model-best] [--out DIR]
+    python training/build_default.py [--ner training/output/ner/model-best] [--relations DIR] [--out DIR]
 
 Components: the character tokenizer, the trained ``tok2vec``+``ner`` sourced from ``--ner`` (when
 given), the MONEY entity-ruler patterns shipped in the package, and the relation extractor.
@@ -25,7 +25,7 @@ LICENCES = {
 }
 
 
-def build(ner_path: Path | None, out: Path, scores: dict | None = None) -> None:
+def build(ner_path: Path | None, out: Path, scores: dict | None = None, relations: Path | None = None) -> None:
     if ner_path:
         src = spacy.load(ner_path)
         nlp = spacy.blank("zh", config={"nlp": {"tokenizer": {"@tokenizers": "xiang.char_tokenizer.v1"}}})
@@ -34,7 +34,13 @@ def build(ner_path: Path | None, out: Path, scores: dict | None = None) -> None:
     else:
         nlp = spacy.blank("zh", config={"nlp": {"tokenizer": {"@tokenizers": "xiang.char_tokenizer.v1"}}})
     nlp.add_pipe("money_rules")
-    nlp.add_pipe("relation_extractor")
+    if relations:
+        # a relation extractor trained by training/train_relations.py (rules + learned scorer)
+        cfg = json.loads((relations / "cfg.json").read_text(encoding="utf-8"))
+        rel = nlp.add_pipe("relation_extractor", config=cfg)
+        rel.from_disk(relations)
+    else:
+        nlp.add_pipe("relation_extractor")
     nlp.meta.update(
         {
             "name": "xiang_zh_default",
@@ -55,10 +61,11 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--ner", type=Path)
     ap.add_argument("--out", type=Path, default=DEFAULT_MODEL)
+    ap.add_argument("--relations", type=Path, help="a trained relation_extractor directory")
     ap.add_argument("--scores", type=Path, help="JSON file of scores to record in meta")
     args = ap.parse_args()
     scores = json.loads(args.scores.read_text()) if args.scores else None
-    build(args.ner, args.out, scores)
+    build(args.ner, args.out, scores, args.relations)
 
 
 if __name__ == "__main__":

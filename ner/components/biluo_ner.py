@@ -3,11 +3,15 @@
 spaCy's transition-based ``ner`` runs a state machine per token; tagging every character with one
 of the BILUO tags is a single matrix product per token, several times faster on CPU. Training reads
 the entities of the reference docs through ``Example.get_aligned_ner()`` (so entities marked missing
-stay missing), and prediction repairs any invalid tag sequence into well-formed spans.
+stay missing). Prediction decodes the best *valid* tag sequence with a constrained Viterbi pass
+(``B-X`` may only be followed by ``I-X``/``L-X`` and so on), so an entity is never cut into pieces
+because one character's argmax tag was wrong.
 """
 
 from itertools import islice
 from typing import Any, Callable, Iterable, List, Optional, Sequence, Tuple
+
+import numpy
 
 from spacy.language import Language
 from spacy.pipeline.tagger import Tagger
@@ -67,8 +71,56 @@ def decode(tags: Sequence[str]) -> List[Tuple[int, int, str]]:
     return ents
 
 
+def transition_constraints(labels: Sequence[str]) -> Tuple[numpy.ndarray, numpy.ndarray, numpy.ndarray]:
+    """Additive masks (0 or -inf) for valid BILUO transitions, valid first tags and valid last tags."""
+    n = len(labels)
+    parts = [(lab[0], lab[2:]) if lab != "O" else ("O", "") for lab in labels]
+    trans = numpy.full((n, n), -numpy.inf, dtype="float32")
+    for i, (p, x) in enumerate(parts):
+        for j, (q, y) in enumerate(parts):
+            inside = p in "BI"  # an entity is open after tag i
+            if (inside and q in "IL" and x == y) or (not inside and q in "OBU"):
+                trans[i, j] = 0.0
+    start = numpy.array([0.0 if p in "OBU" else -numpy.inf for p, _ in parts], dtype="float32")
+    end = numpy.array([0.0 if p in "OLU" else -numpy.inf for p, _ in parts], dtype="float32")
+    return trans, start, end
+
+
+def viterbi(logprobs: numpy.ndarray, trans: numpy.ndarray, start: numpy.ndarray, end: numpy.ndarray) -> List[int]:
+    """The highest-scoring tag sequence allowed by the constraints."""
+    n_tok, n_tag = logprobs.shape
+    if n_tok == 0:
+        return []
+    back = numpy.empty((n_tok, n_tag), dtype="int32")
+    cols = numpy.arange(n_tag)
+    v = logprobs[0] + start
+    for t in range(1, n_tok):
+        cand = v[:, None] + trans
+        best = cand.argmax(axis=0)
+        back[t] = best
+        v = cand[best, cols] + logprobs[t]
+    path = [int((v + end).argmax())]
+    for t in range(n_tok - 1, 0, -1):
+        path.append(int(back[t, path[-1]]))
+    return path[::-1]
+
+
+def _log_softmax(x: numpy.ndarray) -> numpy.ndarray:
+    x = x - x.max(axis=1, keepdims=True)
+    return x - numpy.log(numpy.exp(x).sum(axis=1, keepdims=True))
+
+
 class BiluoNER(Tagger):
     """Tag characters with BILUO labels and write ``doc.ents``."""
+
+    _constraints: Optional[Tuple[Tuple[str, ...], Tuple[numpy.ndarray, numpy.ndarray, numpy.ndarray]]] = None
+
+    def predict(self, docs: Iterable[Doc]) -> List[Any]:
+        """Per-doc tag scores (decoding happens in set_annotations)."""
+        docs = list(docs)
+        if not any(len(doc) for doc in docs):
+            return [self.model.ops.alloc2f(0, len(self.labels)) for _ in docs]
+        return list(self.model.predict(docs))
 
     def get_loss(self, examples: Iterable[Example], scores: Any) -> Tuple[float, Any]:
         loss_func = SequenceCategoricalCrossentropy(
@@ -97,12 +149,15 @@ class BiluoNER(Tagger):
             ys.append(self.model.ops.asarray([[1.0 if t == lab else 0.0 for lab in self.labels] for t in gold], dtype="float32"))
         self.model.initialize(X=docs, Y=ys)
 
-    def set_annotations(self, docs: Iterable[Doc], batch_tag_ids: Any) -> None:
-        labels = self.labels
-        for doc, tag_ids in zip(docs, batch_tag_ids):
-            if hasattr(tag_ids, "get"):
-                tag_ids = tag_ids.get()
-            tags = [labels[int(i)] for i in tag_ids]
+    def set_annotations(self, docs: Iterable[Doc], batch_scores: Any) -> None:
+        labels = tuple(self.labels)
+        if self._constraints is None or self._constraints[0] != labels:
+            self._constraints = (labels, transition_constraints(labels))
+        trans, start, end = self._constraints[1]
+        for doc, scores in zip(docs, batch_scores):
+            scores = self.model.ops.to_numpy(scores)
+            path = viterbi(_log_softmax(numpy.asarray(scores, dtype="float32")), trans, start, end) if len(scores) else []
+            tags = [labels[i] for i in path]
             spans = [Span(doc, s, e, label=lab) for s, e, lab in decode(tags) if not doc[s:e].text.isspace()]
             doc.set_ents(spans, default="outside")
 
