@@ -64,3 +64,25 @@ def test_viterbi_keeps_entities_whole() -> None:
     probs[2, idx["L-ORG"]] = 0.9
     path = viterbi(numpy.log(probs), *transition_constraints(labels))
     assert [labels[i] for i in path] == ["B-ORG", "I-ORG", "L-ORG"]
+
+
+def test_segmented_decoding_equals_full_viterbi() -> None:
+    import numpy
+
+    from ner.components.biluo_ner import decode_scores, transition_constraints, viterbi
+
+    labels = biluo_labels()
+    cons = transition_constraints(labels)
+    rng = numpy.random.default_rng(0)
+    same = 0
+    for _ in range(50):
+        logits = rng.normal(size=(30, len(labels))).astype("float32")
+        logits[rng.random(30) < 0.6, 0] += 8.0  # many confident O characters
+        lp = logits - numpy.log(numpy.exp(logits).sum(axis=1, keepdims=True))
+        full = viterbi(lp, *cons)
+        seg = decode_scores(lp, *cons, o_index=0)
+        score = lambda p: sum(lp[i, t] for i, t in enumerate(p))  # noqa: E731
+        assert score(seg) <= score(full) + 1e-4  # the full Viterbi path is optimal
+        assert all(numpy.isfinite(cons[0][a, b]) for a, b in zip(seg, seg[1:]))  # and both are valid
+        same += seg == full
+    assert same >= 45

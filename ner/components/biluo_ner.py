@@ -105,6 +105,31 @@ def viterbi(logprobs: numpy.ndarray, trans: numpy.ndarray, start: numpy.ndarray,
     return path[::-1]
 
 
+def decode_scores(
+    logprobs: numpy.ndarray, trans: numpy.ndarray, start: numpy.ndarray, end: numpy.ndarray, o_index: int, confident: float = -0.05
+) -> List[int]:
+    """Viterbi only where needed: characters whose best tag is a confident ``O`` split the sequence.
+
+    Any valid path may pass through ``O``, so fixing those characters to ``O`` splits the problem
+    into short independent runs (the rest of an article), decoded one by one.
+    """
+    best = logprobs.argmax(axis=1)
+    fixed = (best == o_index) & (logprobs[:, o_index] > confident)
+    path = best.tolist()
+    n = len(path)
+    i = 0
+    while i < n:
+        if fixed[i]:
+            i += 1
+            continue
+        j = i
+        while j < n and not fixed[j]:
+            j += 1
+        path[i:j] = viterbi(logprobs[i:j], trans, start, end)
+        i = j
+    return path
+
+
 def _log_softmax(x: numpy.ndarray) -> numpy.ndarray:
     x = x - x.max(axis=1, keepdims=True)
     return x - numpy.log(numpy.exp(x).sum(axis=1, keepdims=True))
@@ -156,7 +181,8 @@ class BiluoNER(Tagger):
         trans, start, end = self._constraints[1]
         for doc, scores in zip(docs, batch_scores):
             scores = self.model.ops.to_numpy(scores)
-            path = viterbi(_log_softmax(numpy.asarray(scores, dtype="float32")), trans, start, end) if len(scores) else []
+            logprobs = _log_softmax(numpy.asarray(scores, dtype="float32"))
+            path = decode_scores(logprobs, trans, start, end, labels.index("O")) if len(scores) else []
             tags = [labels[i] for i in path]
             spans = [Span(doc, s, e, label=lab) for s, e, lab in decode(tags) if not doc[s:e].text.isspace()]
             doc.set_ents(spans, default="outside")
