@@ -68,6 +68,7 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("second", help="the second pass (.ann or JSONL)")
     ap.add_argument("first", nargs="+", help="the first-pass files")
+    ap.add_argument("--diff", help="write the disagreements, with context, to this file (for adjudication)")
     args = ap.parse_args()
     a, b = load([args.second]), load(args.first)
     common = sorted(set(a) & set(b))
@@ -84,6 +85,27 @@ def main() -> None:
     print(table("entities", ENTITY_LABELS, ents_ref, ents_oth, 3))
     print()
     print(table("relations", RELATION_LABELS, rels_ref, rels_oth, 0))
+    if args.diff:
+        write_diff(args.diff, a, b, ents_ref, ents_oth, rels_ref, rels_oth)
+
+
+def write_diff(path: str, a: Dict[str, GoldDoc], b: Dict[str, GoldDoc], er: Set[tuple], eo: Set[tuple], rr: Set[tuple], ro: Set[tuple]) -> None:
+    """List every disagreement: what only the first or only the second pass has, with context."""
+
+    def ctx(doc_id: str, s: int, e: int) -> str:
+        t = b[doc_id].text
+        return f"{t[max(0, s - 12):s]}[{t[s:e]}]{t[e:e + 12]}".replace("\n", " ")
+
+    lines = []
+    for side, only in (("first only", er - eo), ("second only", eo - er)):
+        for doc_id, s, e, lab in sorted(only):
+            lines.append(f"{doc_id}\tENT {side}\t{lab}\t{b[doc_id].text[s:e]}\t{ctx(doc_id, s, e)}")
+    for side, only in (("first only", rr - ro), ("second only", ro - rr)):
+        for lab, doc_id, hs, he, ts, te in sorted(only, key=lambda x: (x[1], x[2])):
+            t = b[doc_id].text
+            lines.append(f"{doc_id}\tREL {side}\t{t[hs:he]} {lab} {t[ts:te]}\t{ctx(doc_id, min(hs, ts), max(he, te))}")
+    with open(path, "w", encoding="utf-8") as f:
+        f.write("\n".join(sorted(lines)) + "\n")
 
 
 if __name__ == "__main__":
