@@ -27,16 +27,20 @@ test: install-test
 clean:
 	rm -rf $(VENV) build *.egg-info
 
-# Rebuild the embedded pipeline from ../shared and corpus/ (about an hour on 2 CPU cores).
+# Rebuild the embedded pipeline from ../shared and corpus/ (about 1.5 hours on 2 CPU cores).
 ASSETS := training/assets
 OUTPUT := training/output
+GOLD_ANN := $(sort $(wildcard corpus/ann/batch*.ann))
 .PHONY: train corpus
 corpus: install
-	$(PY) -m ner.corpus.ann build corpus/ann/batch0.ann corpus/ann/batch1.ann corpus/ann/batch2.ann corpus/ann/batch3.ann corpus/ann/batch4.ann -o corpus/gold.jsonl
+	$(PY) -m ner.corpus.ann build $(GOLD_ANN) -o corpus/gold.jsonl
+	$(PY) training/make_split.py --from corpus/gold.jsonl
 	$(VENV)/bin/xiang-ner validate corpus/gold.jsonl
 
-train: install corpus
+train: install
 	$(PY) training/convert_public.py --output $(ASSETS) --corpus msra
 	$(PY) training/prepare_ner_data.py --gold corpus/gold.jsonl --out $(ASSETS)
 	$(PY) -m spacy train configs/ner_tagger.cfg --output $(OUTPUT)/ner --paths.train $(ASSETS)/ner_train --paths.dev $(ASSETS)/ner_dev
-	$(PY) training/build_default.py --ner $(OUTPUT)/ner/model-best
+	$(PY) -m spacy train configs/ner_finetune.cfg --output $(OUTPUT)/ner_ft --paths.source $(OUTPUT)/ner/model-best --paths.train $(ASSETS)/gold_train.spacy --paths.dev $(ASSETS)/ner_dev
+	$(PY) training/train_relations.py $(ASSETS)/gold_train.jsonl -o $(OUTPUT)/relations --dev $(ASSETS)/gold_dev.jsonl --threshold 0.8
+	$(PY) training/build_default.py --ner $(OUTPUT)/ner_ft/model-best --relations $(OUTPUT)/relations

@@ -19,6 +19,7 @@ import spacy
 from spacy.tokens import Doc, DocBin
 
 from ner.corpus.examples import docs_from_gold, make_nlp
+from ner.corpus.gold import write_gold
 from ner.corpus.standoff import load_documents
 from ner.corpus.stats import load_split
 from ner.settings import corpus_path
@@ -38,7 +39,7 @@ def save(docs: List[Doc], path: Path) -> None:
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--gold", nargs="*", default=["corpus/gold.jsonl"])
-    ap.add_argument("--upsample", type=int, default=4)
+    ap.add_argument("--upsample", type=int, default=6)
     ap.add_argument("--public", nargs="*", default=["msra_train"], help="public DocBins (names in --out)")
     ap.add_argument("--out", type=Path, default=Path("training/assets"))
     ap.add_argument("--seed", type=int, default=0)
@@ -47,6 +48,10 @@ def main() -> None:
     split = load_split()
     golds = load_documents([*args.gold, str(corpus_path(SEED_GOLD))])
     train_ids, dev_ids = set(split["train"]), set(split["dev"])
+    args.out.mkdir(parents=True, exist_ok=True)
+    # full gold JSONL (with text) for the relation scorer; kept in the git-ignored assets folder
+    write_gold([g for g in golds if g.id in train_ids], args.out / "gold_train.jsonl")
+    write_gold([g for g in golds if g.id in dev_ids], args.out / "gold_dev.jsonl")
     gold_train = docs_from_gold([g for g in golds if g.id in train_ids], nlp)
     gold_dev = docs_from_gold([g for g in golds if g.id in dev_ids], nlp)
     for name in ("ner_train", "ner_dev"):
