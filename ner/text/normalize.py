@@ -165,15 +165,13 @@ def clean_region(text: str, start: int = 0, end: int | None = None) -> Tuple[str
         if not body.strip():
             continue
         if prev is not None:
-            gap_start = prev.end
             # trailing whitespace of the previous line and the break itself
             pstripped = text[prev.start : prev.end].rstrip()
             content_end = prev.start + len(pstripped)
             lead = len(body) - len(body.lstrip())
             if should_join(text[prev.start : prev.end], body):
-                b.keep_range(gap_start, gap_start)  # nothing kept: the break is dropped
-                # keep trailing whitespace only if it was part of the line: drop it with the break
-                _drop_tail(b, content_end, prev.end)
+                # the break is dropped, and with it the previous line's trailing whitespace
+                b.drop_from(content_end)
                 _keep_line(b, text, line.start + lead, line.end, _squeeze(body))
                 prev = line
                 continue
@@ -185,23 +183,6 @@ def clean_region(text: str, start: int = 0, end: int | None = None) -> Tuple[str
     tail_from = prev.end if prev is not None else start
     b.keep_range(tail_from, end)
     return b.build(end)
-
-
-def _drop_tail(b: OffsetMapBuilder, content_end: int, line_end: int) -> None:
-    """Remove the previous line's trailing whitespace already copied into the builder."""
-    n = line_end - content_end
-    if n <= 0:
-        return
-    # the builder copied them last; pop them
-    removed = 0
-    while removed < n and b._pos and b._pos[-1] >= content_end:
-        b._pos.pop()
-        last = b._chars[-1]
-        if len(last) == 1:
-            b._chars.pop()
-        else:
-            b._chars[-1] = last[:-1]
-        removed += 1
 
 
 def _squeeze(line: str) -> bool:

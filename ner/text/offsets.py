@@ -57,8 +57,14 @@ class OffsetMapBuilder:
         self._pos.append(index)
 
     def keep_range(self, start: int, end: int) -> None:
-        self._chars.append(self.original[start:end])
+        self._chars.extend(self.original[start:end])
         self._pos.extend(range(start, end))
+
+    def drop_from(self, orig_index: int) -> None:
+        """Remove the kept characters that came from ``orig_index`` or later (a line's trailing space)."""
+        while self._pos and self._pos[-1] >= orig_index:
+            self._pos.pop()
+            self._chars.pop()
 
     def extend(self, indices: Iterable[int]) -> None:
         for i in indices:
