@@ -21,9 +21,11 @@ def load_texts(rows: list[dict]) -> dict[str, str]:
                     d = json.loads(line)
                     out[d["id"]] = d["text"]
         else:
-            items = json.load(open(root / src, encoding="utf-8"))
-            for i, (_, text) in enumerate(items):
-                out[f"finna-eval-{i}"] = text
+            from ner.corpus.sources import get_text
+
+            for r in rows:
+                if r["source"] == src:
+                    out[r["id"]] = get_text(src, r["id"])
     return out
 
 

@@ -6,7 +6,8 @@ sources:
 
 - ``*.jsonl`` with ``id`` and ``text`` fields (``corpora/cctv_xwlb_news/...``);
 - ``corpora/fincuge_finnews/finna/eval_list.json``: a JSON list of ``[title, text]``, where id
-  ``finna-eval-<i>`` is element ``i``;
+  ``finna-eval-<i>`` is element ``i``; ``finna/problem_list.json`` items ``{"id", "input"}`` are
+  ``finna-problem-<id>``;
 - ``*.txt``: the whole file is one article (the seed page, id ``seed-page``).
 
 Each source file is read once and cached.
@@ -28,7 +29,7 @@ REPO_ROOT = Path(__file__).resolve().parent.parent.parent
 SELECTION_PATH = REPO_ROOT / "corpus" / "selection.jsonl"
 SEED_ID = "seed-page"
 SEED_SOURCE = "corpora/seed/hunan-daily-page.txt"
-_FINNA_ID = re.compile(r"^finna-eval-(\d+)$")
+_FINNA_ID = re.compile(r"^finna-(?:eval|problem)-(\d+)$")
 
 # (resolved path, mtime, size) -> {doc id: (text, meta extras)}; for .txt the key is None.
 _CACHE: Dict[str, Dict[Optional[str], Tuple[str, Dict[str, Any]]]] = {}
@@ -80,7 +81,10 @@ def _load(path: Path) -> Dict[Optional[str], Tuple[str, Dict[str, Any]]]:
         try:
             items = json.loads(path.read_text(encoding="utf-8"))
             for i, item in enumerate(items):
-                table[f"finna-eval-{i}"] = (item[1], {"title": item[0]})
+                if isinstance(item, dict):  # finna/problem_list.json: {"id", "input"}
+                    table[f"finna-problem-{item['id']}"] = (item["input"], {})
+                else:
+                    table[f"finna-eval-{i}"] = (item[1], {"title": item[0]})
         except (json.JSONDecodeError, IndexError, TypeError) as err:
             raise CorpusError(f"{path}: expected a JSON list of [title, text] pairs ({err})") from err
     else:
