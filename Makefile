@@ -41,6 +41,6 @@ train: install
 	$(PY) training/convert_public.py --output $(ASSETS) --corpus msra
 	$(PY) training/prepare_ner_data.py --gold corpus/gold.jsonl --out $(ASSETS)
 	$(PY) -m spacy train configs/ner_tagger.cfg --output $(OUTPUT)/ner --paths.train $(ASSETS)/ner_train --paths.dev $(ASSETS)/ner_dev
-	$(PY) -m spacy train configs/ner_finetune.cfg --output $(OUTPUT)/ner_ft --paths.source $(OUTPUT)/ner/model-best --paths.train $(ASSETS)/gold_train.spacy --paths.dev $(ASSETS)/ner_dev
-	$(PY) training/train_relations.py $(ASSETS)/gold_train.jsonl -o $(OUTPUT)/relations --dev $(ASSETS)/gold_dev.jsonl --threshold 0.8
+	$(PY) -m spacy train configs/ner_finetune.cfg --training.max_steps 1600 --output $(OUTPUT)/ner_ft --paths.source $(OUTPUT)/ner/model-best --paths.train $(ASSETS)/gold_train.spacy --paths.dev $(ASSETS)/ner_dev
+	$(PY) training/train_relations.py $(ASSETS)/gold_train.jsonl -o $(OUTPUT)/relations --dev $(ASSETS)/gold_dev.jsonl --threshold 0.74 --C 0.3
 	$(PY) training/build_default.py --ner $(OUTPUT)/ner_ft/model-best --relations $(OUTPUT)/relations
