@@ -142,7 +142,8 @@ class RelationExtractor:
                     kept.append(c)
                     scores[id(c)] = float(p)
             cands = kept
-        sents = guideline_sentences(doc.text)
+        text = v.text  # the view holds Doc.text, which joins every token: never recompute it per relation
+        sents = guideline_sentences(text)
         out: List[Relation] = []
         for c in cands:
             head, tail = ents[c.head], ents[c.tail]
@@ -160,7 +161,7 @@ class RelationExtractor:
                     tail=tail,
                     amount=amount,
                     title=title,
-                    cross_sentence=is_cross_sentence(doc.text, (head.start_char, head.end_char), (tail.start_char, tail.end_char)),
+                    cross_sentence=is_cross_sentence(text, (head.start_char, head.end_char), (tail.start_char, tail.end_char)),
                     rule=c.rule or "classifier",
                     score=scores.get(id(c), 1.0),
                     evidence=tuple(ev),
