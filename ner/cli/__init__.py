@@ -10,7 +10,7 @@ def _register() -> None:
     """Import command modules; each adds its commands to ``app`` via ``register(app)``."""
     import importlib
 
-    for name in ("extract_cmd", "corpus_cmds", "benchmark_cmd", "evaluate_cmd"):
+    for name in ("extract_cmd", "corpus_cmds", "benchmark_cmd", "evaluate_cmd", "graph_cmd", "visualize_cmd"):
         try:
             mod = importlib.import_module(f"ner.cli.{name}")
         except ModuleNotFoundError as err:  # a command module not written yet
