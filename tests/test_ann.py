@@ -178,3 +178,34 @@ def test_seed_ann_reproduces_seed_gold() -> None:
     assert got.id == gold.id and got.text == gold.text and got.meta == gold.meta
     assert sorted(map(span_key, got.spans)) == sorted(map(span_key, gold.spans))
     assert relation_keys(got) == relation_keys(gold)
+
+
+def test_ellipsis_surface_and_abbreviated_standoff(tmp_path) -> None:
+    """A long name is written by its ends (A…B) in the markup and abbreviated in stand-off records."""
+    import json
+
+    from ner.corpus.ann import load_ann
+    from ner.corpus.standoff import load_standoff, write_standoff
+    from ner.corpus.validate import validate_files
+
+    text = "湘江市人民政府关于进一步支持小微企业融资发展的若干措施正式出台。湘江银行积极落实。"
+    src = tmp_path / "doc.txt"
+    src.write_text(text, encoding="utf-8")
+    ann = tmp_path / "a.ann"
+    ann.write_text(
+        "### id=d1\nENT PROGRAMME 湘江市人民政府关于…若干措施\nENT ORG 湘江银行\nENT LOC 湘江市\n",
+        encoding="utf-8",
+    )
+    res = load_ann([ann], overrides={"d1": str(src)}, data_root=tmp_path)
+    assert not res.errors, res.errors
+    (doc,) = res.docs
+    long_span = next(s for s in doc.spans if s.label == "PROGRAMME")
+    assert long_span.text == "湘江市人民政府关于进一步支持小微企业融资发展的若干措施"
+    assert {s.text for s in doc.spans if s.label == "LOC"} == set()  # inside the longer name only
+    out = tmp_path / "gold.jsonl"
+    write_standoff([doc], out, sources={"d1": "doc.txt"})
+    stored = json.loads(out.read_text(encoding="utf-8"))
+    assert all(len(s["text"]) <= 16 for s in stored["spans"])
+    (back,) = load_standoff(out, data_root=tmp_path)
+    assert [s.text for s in back.spans] == [s.text for s in doc.spans]
+    assert validate_files([out], data_root=tmp_path) == []

@@ -11,6 +11,8 @@ Command line::
 """
 from __future__ import annotations
 
+import re
+
 import argparse
 import bisect
 import sys
@@ -94,6 +96,14 @@ class Resolved:
     source: str
     occurrences: Dict[str, List[Occurrence]]
     rel_lines: List[Tuple[RelLine, GoldRelation]]
+
+
+ELLIPSIS = "…"
+
+
+def _priority(surface: str) -> int:
+    """Longer surfaces win; an ``A…B`` surface stands for a long name and wins over plain ones."""
+    return 10**6 + len(surface) if ELLIPSIS in surface.strip(ELLIPSIS) else len(surface)
 
 
 def compact(s: str) -> str:
@@ -211,9 +221,23 @@ class TextIndex:
         self._sent_prefix = ends
 
     def find_all(self, surface: str) -> List[Occ]:
-        """Every (possibly overlapping) occurrence of the whitespace-free ``surface``, in text order."""
+        """Every (possibly overlapping) occurrence of the whitespace-free ``surface``, in text order.
+
+        ``A…B`` stands for a long name written by its ends: each B with the nearest A before it in the
+        same sentence. Long names are article text, which stays out of the repository.
+        """
         out: List[Occ] = []
         if not surface:
+            return out
+        head, ell, tail = surface.partition(ELLIPSIS)
+        if ell and head and tail:
+            # each occurrence of the tail, with the nearest head before it in the same sentence
+            j = self.compact.find(tail)
+            while j >= 0:
+                i = self.compact.rfind(head, 0, j)
+                if i >= 0 and not any(ch in SENTENCE_END for ch in self.compact[i:j]):
+                    out.append((self.pos[i], self.pos[j + len(tail) - 1] + 1))
+                j = self.compact.find(tail, j + 1)
             return out
         i = self.compact.find(surface)
         while i >= 0:
@@ -277,7 +301,7 @@ def resolve(ann: AnnDoc, text: str, source: str, file: str) -> Tuple[Optional[Re
     # -- longest surface first; an occurrence inside a tagged longer one is not tagged
     occs: Dict[str, List[Occurrence]] = {s: [] for s in label_of}
     accepted: List[Tuple[int, int, str]] = []  # sorted by start
-    for s in sorted(label_of, key=lambda x: (-len(x), line_of[x])):
+    for s in sorted(label_of, key=lambda x: (-_priority(x), line_of[x])):
         visible = 0
         for start, end in raw[s]:
             o = Occurrence(start, end)

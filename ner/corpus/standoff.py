@@ -13,18 +13,56 @@ from .gold import CorpusError, GoldDoc, PathLike, doc_from_dict, dump_line, iter
 from .sources import get_text, sha256_text
 
 
+#: span texts longer than this are stored abbreviated (``head…tail``): long names are article text
+MAX_SPAN_TEXT = 16
+ELLIPSIS = "…"
+
+
+def abbreviate(text: str) -> str:
+    """``text`` itself when short, else its first and last 6 characters around an ellipsis."""
+    return text if len(text) <= MAX_SPAN_TEXT else text[:6] + ELLIPSIS + text[-6:]
+
+
+def matches_abbreviation(stored: str, actual: str) -> bool:
+    """True when ``stored`` is ``actual`` or its abbreviation."""
+    return stored == actual or (len(actual) > MAX_SPAN_TEXT and stored == abbreviate(actual))
+
+
 def to_standoff(doc: GoldDoc, source: str) -> Dict[str, Any]:
-    """The stand-off record of ``doc``: ``id, source, sha256, meta, spans, relations`` (no text)."""
+    """The stand-off record of ``doc``: ``id, source, sha256, meta, spans, relations`` (no text).
+
+    Span texts over :data:`MAX_SPAN_TEXT` characters are abbreviated, so that no long run of the
+    article's text lands in the repository; the loader restores them from the source text.
+    """
     meta = dict(doc.meta)
     meta.setdefault("source", source)
+    spans = []
+    for sp in doc.spans:
+        d = sp.to_dict()
+        d["text"] = abbreviate(sp.text)
+        spans.append(d)
     return {
         "id": doc.id,
         "source": source,
         "sha256": sha256_text(doc.text),
         "meta": meta,
-        "spans": [s.to_dict() for s in doc.spans],
+        "spans": spans,
         "relations": [r.to_dict() for r in doc.relations],
     }
+
+
+def expand_span_texts(rec: Dict[str, Any], text: str) -> Dict[str, Any]:
+    """A copy of a stand-off record whose abbreviated span texts are restored from ``text``."""
+    out = dict(rec)
+    spans = []
+    for sp in rec.get("spans", []) or []:
+        if isinstance(sp, dict) and isinstance(sp.get("text"), str) and ELLIPSIS in sp["text"]:
+            start, end = sp.get("start"), sp.get("end")
+            if isinstance(start, int) and isinstance(end, int) and matches_abbreviation(sp["text"], text[start:end]):
+                sp = {**sp, "text": text[start:end]}
+        spans.append(sp)
+    out["spans"] = spans
+    return out
 
 
 def write_standoff(docs: Iterable[GoldDoc], path: PathLike, sources: Optional[Dict[str, str]] = None) -> None:
@@ -60,7 +98,7 @@ def join_record(rec: Any, file: str, line: int, data_root: Optional[PathLike] = 
             f"{where}: [{doc_id}] source text changed: sha256 of {source} is {actual[:12]}…, "
             f"the record expects {digest[:12]}… (offsets would be wrong)"
         )
-    return doc_from_dict(rec, file, line, text=text)
+    return doc_from_dict(expand_span_texts(rec, text), file, line, text=text)
 
 
 def load_standoff(path: PathLike, data_root: Optional[PathLike] = None) -> List[GoldDoc]:

@@ -15,6 +15,7 @@ from typing import Any, Dict, List, Optional, Sequence
 
 from ..schema import ATTRIBUTE_KINDS, ENTITY_LABELS, RELATION_TYPES
 from .gold import CorpusError, PathLike, Problem
+from .standoff import expand_span_texts
 from .sources import get_text, sha256_text
 
 
@@ -55,6 +56,8 @@ def validate_record(rec: Any, file: str, line: int, data_root: Optional[PathLike
                 if sha256_text(text) != digest:
                     bad(f"source text changed: sha256 of {source} no longer matches the record")
                     text = None
+                else:
+                    rec = expand_span_texts(rec, text)  # long span texts are stored abbreviated
     meta = rec.get("meta", {})
     if not isinstance(meta, dict):
         bad("'meta' must be an object")
