@@ -23,12 +23,13 @@ class InputRecord:
 Warn = Callable[[str], None]
 
 
-def _decode(data: bytes, name: str, encoding: str, errors: str) -> str:
+def _decode(data: bytes, name: str, encoding: str, errors: str, offset: int = 0) -> str:
+    """Decode ``data``; an error names the input and the absolute byte offset (``offset`` + position)."""
     try:
         return data.decode(encoding, errors=errors)
     except UnicodeDecodeError as err:
         raise InputError(
-            f"{name}: invalid {encoding} at byte offset {err.start} ({err.reason}); "
+            f"{name}: invalid {encoding} at byte offset {offset + err.start} ({err.reason}); "
             f"pass --encoding ENCODING or --errors replace"
         ) from None
     except LookupError:
@@ -66,13 +67,7 @@ def _decoded_lines(path: Path, encoding: str, errors: str) -> Iterator[str]:
     offset = 0
     with path.open("rb") as f:
         for raw in f:
-            try:
-                yield raw.decode(encoding, errors=errors)
-            except UnicodeDecodeError as err:
-                raise InputError(
-                    f"{path}: invalid {encoding} at byte offset {offset + err.start} ({err.reason}); "
-                    f"pass --encoding ENCODING or --errors replace"
-                ) from None
+            yield _decode(raw, str(path), encoding, errors, offset)
             offset += len(raw)
 
 

@@ -185,3 +185,12 @@ def test_spacy_load_without_importing_package() -> None:
         [sys.executable, "-c", code, str(pipeline.DEFAULT_MODEL)], capture_output=True, text=True, check=True
     ).stdout
     assert "3亿元" in out and "list" in out
+
+
+def test_invalid_utf8_in_jsonl_names_absolute_offset(tmp_path: Path) -> None:
+    p = tmp_path / "bad.jsonl"
+    first = (json.dumps({"id": "a", "text": "湘江银行。"}, ensure_ascii=False) + "\n").encode()
+    p.write_bytes(first + b'{"id": "b", "text": "\xff"}\n')
+    res = run(str(p))
+    assert res.exit_code == 1
+    assert f"byte offset {len(first) + 21}" in res.output
