@@ -115,33 +115,27 @@ def extract_records(
     Streams: only the segments of records still in flight are held in memory.
     """
     max_chars = max_chars or min(nlp.max_length, 100_000)
-    pending: Dict[int, Tuple[InputRecord, int, List[Any], List[Any]]] = {}
+    # per record in flight: the input, its segments, and the (ents, rels) of the segments done so far
+    pending: Dict[int, Tuple[InputRecord, List[Segment], List[Tuple[List[Any], List[Any]]]]] = {}
     next_out = 0
 
     def gen() -> Iterator[Tuple[str, Tuple[int, int]]]:
         for i, rec in enumerate(records):
             segs = segments(i, rec.text, max_chars)
-            pending[i] = (rec, len(segs), [], [])
-            seg_store[i] = segs
-            if not segs:
-                continue
+            pending[i] = (rec, segs, [])
             for k, seg in enumerate(segs):
                 yield seg.text, (i, k)
 
-    seg_store: Dict[int, List[Segment]] = {}
-
     def flush() -> Iterator[Dict[str, Any]]:
         nonlocal next_out
-        while next_out in pending and len(pending[next_out][2]) >= pending[next_out][1]:
-            rec, _, parts, _ = pending.pop(next_out)
-            seg_store.pop(next_out, None)
-            ents = [e for p in parts for e in p[0]]
-            rels = [r for p in parts for r in p[1]]
-            yield make_record(rec, ents, rels)
+        while next_out in pending and len(pending[next_out][2]) >= len(pending[next_out][1]):
+            rec, _, parts = pending.pop(next_out)
+            yield make_record(rec, [e for p in parts for e in p[0]], [r for p in parts for r in p[1]])
             next_out += 1
 
     for doc, (i, k) in nlp.pipe(gen(), as_tuples=True, batch_size=batch_size, n_process=n_process):
-        seg = seg_store[i][k]
-        pending[i][2].append(doc_to_parts(pending[i][0].text, seg, doc))
+        rec, segs, parts = pending[i]
+        parts.append(doc_to_parts(rec.text, segs[k], doc))
         yield from flush()
+    yield from flush()
     yield from flush()
