@@ -194,3 +194,11 @@ def test_invalid_utf8_in_jsonl_names_absolute_offset(tmp_path: Path) -> None:
     res = run(str(p))
     assert res.exit_code == 1
     assert f"byte offset {len(first) + 21}" in res.output
+
+
+def test_demo_prints_tables() -> None:
+    res = runner.invoke(app, ["demo"])
+    assert res.exit_code == 0, res.output
+    assert "== sample_article.txt" in res.output
+    assert "label" in res.output and "relation" in res.output
+    assert "MONEY" in res.output
