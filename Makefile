@@ -44,3 +44,9 @@ train: install
 	$(PY) -m spacy train configs/ner_finetune.cfg --training.max_steps 1600 --output $(OUTPUT)/ner_ft --paths.source $(OUTPUT)/ner/model-best --paths.train $(ASSETS)/gold_train.spacy --paths.dev $(ASSETS)/ner_dev
 	$(PY) training/train_relations.py $(ASSETS)/gold_train.jsonl -o $(OUTPUT)/relations --dev $(ASSETS)/gold_dev.jsonl --threshold 0.74 --C 0.3
 	$(PY) training/build_default.py --ner $(OUTPUT)/ner_ft/model-best --relations $(OUTPUT)/relations
+
+# Train the spacy-pkuseg word-segmentation model offline from People's Daily 1998 and score it on
+# ICWB2 PKU test (issue 4.2; about 10-12 minutes on one core). Model: training/output/pkuseg.
+.PHONY: pkuseg
+pkuseg: install
+	$(PY) training/train_pkuseg.py --data $(DATA) --output $(OUTPUT)/pkuseg
