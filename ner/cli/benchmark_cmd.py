@@ -46,6 +46,46 @@ def _measure(fn: Callable[[List[str]], Any], texts: List[str], repeat: int) -> T
     return statistics.median(times), peak
 
 
+JIEBA_LABELS = {"nr": "PERSON", "ns": "LOC", "nt": "ORG"}
+
+
+def jieba_entities(text: str) -> List[Tuple[int, int, str]]:
+    """Entities from jieba.posseg: words tagged nr/ns/nt as PERSON/LOC/ORG, with char offsets."""
+    import jieba.posseg as pseg
+
+    out, pos = [], 0
+    for w in pseg.cut(text):
+        label = JIEBA_LABELS.get(w.flag)
+        if label:
+            out.append((pos, pos + len(w.word), label))
+        pos += len(w.word)
+    return out
+
+
+def accuracy(name: str, nlp: Any, docs: List[Any], all_labels: bool = True) -> Dict[str, float]:
+    """Strict micro F over PERSON/LOC/ORG (what every system predicts) and over all our labels."""
+    from ..corpus.public import PUBLIC_LABELS
+    from ..evaluation import gold_ents
+    from ..pipeline import extract_records
+    from ..schema import ENTITY_LABELS
+    from ..scoring import score_entity_sets
+
+    if name == "jieba.posseg":
+        pred = [jieba_entities(d.text) for d in docs]
+    elif name.startswith("xiang-ner"):
+        recs = extract_records(nlp, (InputRecord(d.id, d.text) for d in docs))
+        pred = [[(e["start"], e["end"], e["label"]) for e in r["ents"]] for r in recs]
+    elif name == "tokenizer only":
+        return {}
+    else:
+        pred = [[(e.start_char, e.end_char, e.label_) for e in doc.ents] for doc in nlp.pipe(d.text for d in docs)]
+    gold = [gold_ents(d) for d in docs]
+    out = {"f_per_loc_org": score_entity_sets(gold, pred, labels=PUBLIC_LABELS)["ents_micro_f"]}
+    if name.startswith("xiang-ner") and all_labels:
+        out["f_all_labels"] = score_entity_sets(gold, pred, labels=ENTITY_LABELS)["ents_micro_f"]
+    return out
+
+
 def _jieba_system() -> Optional[Callable[[List[str]], Any]]:
     try:
         import jieba
@@ -70,6 +110,7 @@ def benchmark(
     baseline: List[str] = typer.Option([], "--baseline", help="NAME=PATH of another spaCy pipeline to time"),
     repeat: int = typer.Option(3, "--repeat", min=1),
     json_out: Optional[Path] = typer.Option(None, "--json", help="write the results as JSON"),
+    gold: List[str] = typer.Option([], "--gold", help="also score each system on these gold files (or public:NAME)"),
 ) -> None:
     """Characters per second and peak memory of tokenizer, full pipeline and baselines, one core."""
     from threadpoolctl import threadpool_limits
@@ -80,6 +121,7 @@ def benchmark(
     texts = _texts(corpus, limit)
     n_chars = sum(len(t) for t in texts)
     nlp = load(model)
+    models: Dict[str, Any] = {"tokenizer only": nlp, "xiang-ner full pipeline (extract)": nlp}
     systems: List[Tuple[str, Callable[[List[str]], Any]]] = [
         ("tokenizer only", lambda ts: [nlp.make_doc(t) for t in ts]),
         (
@@ -93,6 +135,7 @@ def benchmark(
             typer.echo(f"error: --baseline wants NAME=PATH, got {spec!r}", err=True)
             raise typer.Exit(2)
         other = load(path)
+        models[name] = other
         systems.append((name, lambda ts, other=other: list(other.pipe(ts, batch_size=64))))
     jieba_run = _jieba_system()
     if jieba_run is not None:
@@ -105,16 +148,27 @@ def benchmark(
         secs, peak = _measure(fn, texts, repeat)
         results.append({"system": name, "seconds": secs, "chars_per_s": n_chars / secs, "peak_mib": peak})
         typer.echo(f"  {name}: {n_chars / secs:,.0f} chars/s", err=True)
+    if gold:
+        from ..cli.evaluate_cmd import load_gold
+
+        gold_docs = load_gold(gold)
+        for r in results:
+            # public test sets only mark PERSON/LOC/ORG: an all-label score would count the rest as errors
+            r.update(accuracy(r["system"], models.get(r["system"]), gold_docs, not any(g.startswith("public:") for g in gold)))
     ref = next((r for r in results if r["system"] == "jieba.posseg"), None)
     lines = [
         f"{len(texts)} documents, {n_chars:,} characters; median of {repeat} runs; one process, one core",
         "",
-        "| system | chars/s | x jieba.posseg | peak traced MiB |",
-        "|---|---|---|---|",
+        "| system | chars/s | x jieba.posseg | peak traced MiB | F PER/LOC/ORG | F all labels |",
+        "|---|---|---|---|---|---|",
     ]
+    fmt = lambda r, k: f"{r[k]:.3f}" if k in r else "-"  # noqa: E731
     for r in results:
         ratio = f"{r['chars_per_s'] / ref['chars_per_s']:.2f}" if ref else "-"
-        lines.append(f"| {r['system']} | {r['chars_per_s']:,.0f} | {ratio} | {r['peak_mib']:.1f} |")
+        lines.append(
+            f"| {r['system']} | {r['chars_per_s']:,.0f} | {ratio} | {r['peak_mib']:.1f} | "
+            f"{fmt(r, 'f_per_loc_org')} | {fmt(r, 'f_all_labels')} |"
+        )
     typer.echo("\n".join(lines))
     if json_out:
         json_out.write_text(json.dumps({"docs": len(texts), "chars": n_chars, "results": results}, indent=2))

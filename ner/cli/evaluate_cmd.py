@@ -22,6 +22,16 @@ def _public(name: str) -> List[GoldDoc]:
     return docs
 
 
+def load_gold(specs: List[str]) -> List[GoldDoc]:
+    """Gold documents from JSONL / stand-off files and ``public:NAME`` test sets."""
+    from ..corpus.standoff import load_documents
+
+    docs: List[GoldDoc] = []
+    for g in specs:
+        docs += _public(g.split(":", 1)[1]) if g.startswith("public:") else load_documents([g])
+    return docs
+
+
 def evaluate(
     gold: List[str] = typer.Argument(..., help="gold JSONL / stand-off files, or public:NAME (e.g. public:msra_test)"),
     model: Optional[Path] = typer.Option(None, "--model"),
@@ -31,7 +41,6 @@ def evaluate(
     split: Optional[str] = typer.Option(None, "--split", help="only documents of this split (corpus/split.json)"),
 ) -> None:
     """Entity and relation P/R/F per label and micro (strict, lenient, same-sentence), confusion, errors."""
-    from ..corpus.standoff import load_documents
     from ..corpus.stats import load_split
     from ..evaluation import evaluate as run_eval
     from ..evaluation import format_report
@@ -39,15 +48,9 @@ def evaluate(
     from ..corpus.public import PUBLIC_LABELS
     from ..schema import ENTITY_LABELS
 
+    public = any(g.startswith("public:") for g in gold)
     try:
-        docs: List[GoldDoc] = []
-        public = False
-        for g in gold:
-            if g.startswith("public:"):
-                docs += _public(g.split(":", 1)[1])
-                public = True
-            else:
-                docs += load_documents([g])
+        docs = load_gold(gold)
     except (CorpusError, FileNotFoundError) as err:
         typer.echo(f"error: {err}", err=True)
         raise typer.Exit(1)
