@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from typing import Iterator, Mapping, Optional
+from typing import Callable, Iterator, Mapping, Optional
 
 from .base import PathLike, Sentence, check_mapping, decode_tags, map_spans, read_conll_columns, tokens_to_sentence
 
@@ -21,15 +21,27 @@ RESUME_LABELS: Mapping[str, str] = check_mapping(
 _WEIBO_CHAR = re.compile(r"(.+?)(\d+)")
 
 
+def _read_char_tags(
+    path: PathLike,
+    sep: str,
+    scheme: str,
+    mapping: Mapping[str, str],
+    source_labels: bool,
+    stats: Optional[Counter],
+    char_of: Callable[[str], str] = lambda c: c,
+) -> Iterator[Sentence]:
+    """One character and its tag per line: decode the tags, map them to our labels (unless asked not to)."""
+    for rows in read_conll_columns(path, sep):
+        spans = decode_tags([t for _, t in rows], scheme, stats)
+        text, char_spans = tokens_to_sentence([char_of(c) for c, _ in rows], spans)
+        yield text, (char_spans if source_labels else map_spans(char_spans, mapping, stats))
+
+
 def read_msra_bio(
     path: PathLike, *, source_labels: bool = False, stats: Optional[Counter] = None
 ) -> Iterator[Sentence]:
     """Read MSRA ``char<TAB>BIO`` (msra_train_bio / msra_test_bio)."""
-    for rows in read_conll_columns(path, "\t"):
-        chars = [c for c, _ in rows]
-        spans = decode_tags([t for _, t in rows], "BIO", stats)
-        text, char_spans = tokens_to_sentence(chars, spans)
-        yield text, (char_spans if source_labels else map_spans(char_spans, MSRA_LABELS, stats))
+    return _read_char_tags(path, "\t", "BIO", MSRA_LABELS, source_labels, stats)
 
 
 def weibo_char(column: str) -> str:
@@ -51,19 +63,11 @@ def read_weibo(
     path: PathLike, *, source_labels: bool = False, stats: Optional[Counter] = None
 ) -> Iterator[Sentence]:
     """Read Weibo NER ``char<digit><TAB>tag`` (weiboNER_2nd_conll.*)."""
-    for rows in read_conll_columns(path, "\t"):
-        chars = [weibo_char(c) for c, _ in rows]
-        spans = decode_tags([t for _, t in rows], "BIO", stats)
-        text, char_spans = tokens_to_sentence(chars, spans)
-        yield text, (char_spans if source_labels else map_spans(char_spans, WEIBO_LABELS, stats))
+    return _read_char_tags(path, "\t", "BIO", WEIBO_LABELS, source_labels, stats, weibo_char)
 
 
 def read_resume(
     path: PathLike, *, source_labels: bool = False, stats: Optional[Counter] = None
 ) -> Iterator[Sentence]:
     """Read Resume NER ``char<SPACE>BMES-tag`` (*.char.bmes)."""
-    for rows in read_conll_columns(path, " "):
-        chars = [c for c, _ in rows]
-        spans = decode_tags([t for _, t in rows], "BMES", stats)
-        text, char_spans = tokens_to_sentence(chars, spans)
-        yield text, (char_spans if source_labels else map_spans(char_spans, RESUME_LABELS, stats))
+    return _read_char_tags(path, " ", "BMES", RESUME_LABELS, source_labels, stats)
