@@ -8,12 +8,12 @@ from __future__ import annotations
 import csv
 import json
 import re
-import sys
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Dict, Iterable, Iterator, List, Optional, Tuple, Union
 
+from .progress import counted
 from .inputs import InputError, iter_inputs
 from .schema import RELATION_TYPES
 from .text.charmap import normalize_chars
@@ -112,9 +112,11 @@ def iter_records(
     The model is loaded only when some input needs extraction. Raises InputError on bad input
     (including a model that cannot be loaded).
     """
+    return counted(_records(inputs, model), name, progress, lambda r: r["text"])
+
+
+def _records(inputs: Iterable[str], model: Optional[Union[str, Path]]) -> Iterator[Record]:
     nlp = None
-    n = 0
-    tty = sys.stderr.isatty()
     for spec in inputs:
         if _is_record_file(spec):
             stream: Iterable[Record] = _read_record_file(spec)
@@ -129,14 +131,7 @@ def iter_records(
             from .pipeline import extract_records
 
             stream = extract_records(nlp, iter_inputs([spec]))
-        for rec in stream:
-            n += 1
-            if progress and (tty or n % 1000 == 0):
-                sys.stderr.write(f"\r{name}: {n} docs")
-                sys.stderr.flush()
-            yield rec
-    if progress:
-        sys.stderr.write(f"\r{name}: {n} docs - done\n")
+        yield from stream
 
 
 # --------------------------------------------------------------------------- the graph

@@ -8,24 +8,10 @@ from typing import Any, Dict, Iterable, Iterator, List, Optional
 import typer
 
 from ..inputs import InputError, InputRecord, iter_inputs
+from ..progress import counted
 from ..output import RecordWriter, finish, open_output, partial_path, skip_done
 
 EXIT_OK, EXIT_BAD_INPUT, EXIT_USAGE = 0, 1, 2
-
-
-def _progress(records: Iterable[InputRecord], enabled: bool) -> Iterator[InputRecord]:
-    """Count documents and characters on stderr (a live line when stderr is a terminal)."""
-    n = chars = 0
-    tty = sys.stderr.isatty()
-    for rec in records:
-        n += 1
-        chars += len(rec.text)
-        if enabled and (tty or n % 1000 == 0):
-            sys.stderr.write(f"\rextract: {n} docs, {chars:,} chars")
-            sys.stderr.flush()
-        yield rec
-    if enabled:
-        sys.stderr.write(f"\rextract: {n} docs, {chars:,} chars - done\n")
 
 
 def extract(
@@ -69,7 +55,7 @@ def extract(
         if done:
             records = skip_done(records, done)
             typer.echo(f"resuming after {len(done)} finished documents", err=True)
-        for rec in extract_records(nlp, _progress(records, progress), batch_size=batch_size, n_process=n_process):
+        for rec in extract_records(nlp, counted(records, "extract", progress, lambda r: r.text), batch_size=batch_size, n_process=n_process):
             writer.write(rec)
     except InputError as err:
         typer.echo(f"\nerror: {err}", err=True)
