@@ -7,6 +7,7 @@ text to ``corpus/selection.jsonl`` (no text: the texts stay in the data root).
 
     python training/select_articles.py --n-xwlb 230 --n-finna 30
     python training/select_articles.py --supplement 24   # then: articles rich in rare relation cues
+    python training/select_articles.py --extend 100 --n-finna 60   # then: the next best-ranked articles
 """
 from __future__ import annotations
 
@@ -82,6 +83,8 @@ def main() -> None:
     ap.add_argument("--n-finna", type=int, default=30)
     ap.add_argument("--out", default="corpus/selection.jsonl")
     ap.add_argument("--supplement", type=int, default=0, help="append N articles per rare relation type")
+    ap.add_argument("--extend", type=int, default=0,
+                    help="append the next N best-ranked CCTV articles (and finna up to --n-finna in all)")
     args = ap.parse_args()
     root = data_root()
     if args.supplement:
@@ -92,6 +95,10 @@ def main() -> None:
                 f.write(json.dumps(p, ensure_ascii=False) + "\n")
         print(f"appended {len(extra)} articles, {sum(p['chars'] for p in extra)} chars -> {args.out}")
         return
+    have: dict = {}
+    if args.extend:
+        have = {json.loads(line)["id"]: None for line in open(args.out, encoding="utf-8")}
+        args.n_xwlb = sum(1 for i in have if i.startswith("xwlb-")) + args.extend
     picks = []
     src = "corpora/cctv_xwlb_news/xwlb_domestic_2022_2026.jsonl"
     cands = []
@@ -121,6 +128,14 @@ def main() -> None:
     for s, i, t in cands2[: args.n_finna]:
         picks.append({"id": f"finna-eval-{i}", "source": src2, "sha256": sha(t), "chars": len(t)})
     out = Path(args.out)
+    if args.extend:
+        new_x = [p for p in picks if p["id"] not in have and p["id"].startswith("xwlb-")][: args.extend]
+        new = new_x + [p for p in picks if p["id"] not in have and not p["id"].startswith("xwlb-")]
+        with open(out, "a", encoding="utf-8") as f:
+            for p in new:
+                f.write(json.dumps(p, ensure_ascii=False) + "\n")
+        print(f"appended {len(new)} articles, {sum(p['chars'] for p in new)} chars -> {out}")
+        return
     out.parent.mkdir(parents=True, exist_ok=True)
     with open(out, "w", encoding="utf-8") as f:
         for p in picks:
