@@ -1,7 +1,7 @@
 """Train the relation extractor's learned scorer from gold JSONL and save the component.
 
 Usage:
-  python training/train_relations.py GOLD.jsonl [MORE.jsonl ...] -o OUT_DIR [--dev DEV.jsonl] [--threshold 0.5]
+  python training/train_relations.py GOLD.jsonl [MORE.jsonl ...] -o OUT_DIR [--dev DEV.jsonl] [--threshold 0.5] [--cv 5]
 
 Reads the gold files (spec/GUIDELINES.md §3) through ``ner.corpus.gold.read_gold`` when available,
 else with ``json`` directly; builds docs with the gold entities and relations; fits the scorer over
@@ -19,6 +19,7 @@ from typing import Any, Dict, List, Optional
 from spacy.training import Example
 
 from ner.components.relation_data import blank_char_nlp, gold_doc, read_gold_jsonl, strip_relations
+from ner.components.relation_features import cross_validated_thresholds
 from ner.components.relations import RelationExtractor
 from ner.scoring import score_relations
 
@@ -36,11 +37,21 @@ def load_records(paths: List[str]) -> List[Dict[str, Any]]:
     return out
 
 
-def train(paths: List[str], out: Optional[str] = None, *, dev: Optional[List[str]] = None, threshold: float = 0.5, C: float = 1.0) -> RelationExtractor:
-    """Fit the scorer on ``paths`` and (optionally) save the component to ``out``; prints dev scores."""
+def train(
+    paths: List[str], out: Optional[str] = None, *, dev: Optional[List[str]] = None, threshold: float = 0.5, C: float = 1.0,
+    cv: int = 0, min_precision: float = 0.85,
+) -> RelationExtractor:
+    """Fit the scorer on ``paths`` and (optionally) save the component to ``out``; prints dev scores.
+    With ``cv`` > 1, per-type thresholds are chosen by ``cv``-fold cross-validation on ``paths``
+    (never on dev): the best held-out F1 with precision >= ``min_precision``."""
     nlp = blank_char_nlp()
     docs = [gold_doc(nlp, r) for r in load_records(paths)]
     comp = RelationExtractor(nlp, "relation_extractor", use_classifier=True, threshold=threshold)
+    if cv > 1:
+        chosen = cross_validated_thresholds(comp.training_data(docs), comp.rules, folds=cv, C=C, min_precision=min_precision)
+        for label, (thr, p, r, f) in sorted(chosen.items()):
+            print(f"cv {label:15s} threshold {thr:.2f}  held-out P={p:.3f} R={r:.3f} F={f:.3f}")
+        comp.label_thresholds = {label: v[0] for label, v in chosen.items()}
     stats = comp.train(docs, C=C)
     print(f"trained on {len(docs)} docs: {stats}")
     for name, dpaths in (("train", paths), ("dev", dev or [])):
@@ -65,8 +76,10 @@ def main(argv: Optional[List[str]] = None) -> None:
     ap.add_argument("--dev", nargs="*", default=[])
     ap.add_argument("--threshold", type=float, default=0.5)
     ap.add_argument("--C", type=float, default=1.0)
+    ap.add_argument("--cv", type=int, default=0, help="choose per-type thresholds by K-fold cross-validation on the training data")
+    ap.add_argument("--min-precision", type=float, default=0.85)
     a = ap.parse_args(argv)
-    train(a.gold, a.output, dev=a.dev, threshold=a.threshold, C=a.C)
+    train(a.gold, a.output, dev=a.dev, threshold=a.threshold, C=a.C, cv=a.cv, min_precision=a.min_precision)
 
 
 if __name__ == "__main__":

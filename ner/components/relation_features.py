@@ -128,8 +128,8 @@ class PairScorer:
         z = np.array([self.weights[self._index(self.features(v, c))].sum() + self.bias for c in cands], dtype=np.float64)
         return 1.0 / (1.0 + np.exp(-z))
 
-    def fit(self, data: Iterable[Tuple[View, Sequence[Candidate], Sequence[int]]], *, C: float = 1.0, max_iter: int = 2000) -> Dict[str, Any]:
-        """Train from (view, candidates, 0/1 labels) triples with scikit-learn's LogisticRegression."""
+    def fit(self, data: Iterable[Tuple[Any, ...]], *, C: float = 1.0, max_iter: int = 2000) -> Dict[str, Any]:
+        """Train from (view, candidates, 0/1 labels, ...) tuples with scikit-learn's LogisticRegression."""
         from scipy.sparse import csr_matrix
         from sklearn.linear_model import LogisticRegression
 
@@ -137,7 +137,7 @@ class PairScorer:
         cols: List[int] = []
         y: List[int] = []
         r = 0
-        for v, cands, labels in data:
+        for v, cands, labels, *_ in data:
             for c, lab in zip(cands, labels):
                 idx = self._index(self.features(v, c))
                 rows.extend([r] * len(idx))
@@ -199,3 +199,63 @@ def gold_labels(v: View, cands: Sequence[Candidate], gold: Set[PairKey]) -> List
 
 
 __all__ = ["PairScorer", "candidate_pairs", "gold_labels"]
+
+
+def choose_thresholds(
+    scored: Dict[str, List[Tuple[float, int]]],
+    n_gold: Dict[str, int],
+    *,
+    min_precision: float = 0.85,
+    grid: Sequence[float] = tuple(round(0.30 + 0.02 * k, 2) for k in range(34)),
+) -> Dict[str, Tuple[float, float, float, float]]:
+    """Per relation type, the threshold with the best F1 among those reaching ``min_precision``
+    (the best F1 overall when none does), from held-out (probability, is_gold) pairs and the number
+    of gold relations (candidates never proposed count as misses). Returns label -> (threshold, P, R, F)."""
+    out: Dict[str, Tuple[float, float, float, float]] = {}
+    for label, pairs in scored.items():
+        total = n_gold.get(label, 0)
+        if not total:
+            continue
+        best: Optional[Tuple[bool, float, float, float, float]] = None
+        for thr in grid:
+            tp = sum(1 for p, y in pairs if y and p >= thr)
+            fp = sum(1 for p, y in pairs if not y and p >= thr)
+            prec = tp / (tp + fp) if tp + fp else 0.0
+            rec = tp / total
+            f = 2 * prec * rec / (prec + rec) if prec + rec else 0.0
+            key = (prec >= min_precision, f, prec, rec, thr)
+            if best is None or key[:2] > best[:2]:
+                best = key
+        assert best is not None
+        out[label] = (best[4], best[2], best[3], best[1])
+    return out
+
+
+def cross_validated_thresholds(
+    data: Sequence[Tuple[Any, ...]], rules: RuleSet, *, folds: int = 5, C: float = 1.0, min_precision: float = 0.85, seed: int = 0
+) -> Dict[str, Tuple[float, float, float, float]]:
+    """K-fold over documents: fit on K-1 folds, score the held-out one, then :func:`choose_thresholds`.
+    ``data`` is :meth:`RelationExtractor.training_data` output (view, candidates, labels, gold counts)."""
+    scored, n_gold = cross_validated_scores(data, rules, folds=folds, C=C, seed=seed)
+    return choose_thresholds(scored, n_gold, min_precision=min_precision)
+
+
+def cross_validated_scores(
+    data: Sequence[Tuple[Any, ...]], rules: RuleSet, *, folds: int = 5, C: float = 1.0, seed: int = 0
+) -> Tuple[Dict[str, List[Tuple[float, int]]], Dict[str, int]]:
+    """Held-out (probability, is_gold) pairs per relation type, and gold counts per type."""
+    order = list(range(len(data)))
+    np.random.RandomState(seed).shuffle(order)
+    scored: Dict[str, List[Tuple[float, int]]] = {}
+    n_gold: Dict[str, int] = {}
+    for k in range(folds):
+        held = set(order[k::folds])
+        model = PairScorer(rules)
+        model.fit([d for i, d in enumerate(data) if i not in held], C=C)
+        for i in held:
+            v, cands, labels, counts = data[i][:4]
+            for c, p, y in zip(cands, model.score(v, cands), labels):
+                scored.setdefault(c.label, []).append((float(p), int(y)))
+            for label, n in counts.items():
+                n_gold[label] = n_gold.get(label, 0) + n
+    return scored, n_gold

@@ -29,6 +29,7 @@ DEFAULT_CONFIG: Dict[str, Any] = {
     "use_rules": True,
     "use_classifier": False,
     "threshold": 0.5,
+    "label_thresholds": {},
     "max_sentence_distance": 1,
     "max_pair_chars": 60,
     "line_breaks": "smart",
@@ -61,6 +62,7 @@ class RelationExtractor:
         use_rules: bool = True,
         use_classifier: bool = False,
         threshold: float = 0.5,
+        label_thresholds: Optional[Dict[str, float]] = None,
         max_sentence_distance: int = 1,
         max_pair_chars: int = 60,
         line_breaks: str = "smart",
@@ -71,6 +73,8 @@ class RelationExtractor:
         self.use_rules = bool(use_rules)
         self.use_classifier = bool(use_classifier)
         self.threshold = float(threshold)
+        #: per relation type, overriding ``threshold`` (chosen by cross-validation on the training data)
+        self.label_thresholds: Dict[str, float] = {k: float(v) for k, v in (label_thresholds or {}).items()}
         self.max_sentence_distance = int(max_sentence_distance)
         self.max_pair_chars = int(max_pair_chars)
         self.line_breaks = line_breaks
@@ -108,6 +112,12 @@ class RelationExtractor:
     def train(self, docs: Sequence[Doc], **kwargs: Any) -> Dict[str, Any]:
         """Fit the scorer on docs whose ``doc.ents`` and ``doc._.relations`` are gold."""
         model = PairScorer(self.rules)
+        stats = model.fit(self.training_data(docs), **kwargs)
+        self.model = model
+        return stats
+
+    def training_data(self, docs: Sequence[Doc]) -> List[Tuple[View, List[Candidate], List[int], Dict[str, int]]]:
+        """Per doc: the view, its candidate pool, 0/1 gold labels and the gold relation count per type."""
         data = []
         for doc in docs:
             v = self.view(doc)
@@ -119,10 +129,11 @@ class RelationExtractor:
                 if h is not None and t is not None:
                     gold.add((r.label, h, t))
             cands = candidate_pairs(v, self.engine.run(v), max_chars=self.max_pair_chars)
-            data.append((v, cands, gold_labels(v, cands, gold)))
-        stats = model.fit(data, **kwargs)
-        self.model = model
-        return stats
+            n_gold: Dict[str, int] = {}
+            for label, _, _ in gold:
+                n_gold[label] = n_gold.get(label, 0) + 1
+            data.append((v, cands, gold_labels(v, cands, gold), n_gold))
+        return data
 
     # ------------------------------------------------------------------ apply
     def predict(self, doc: Doc) -> List[Relation]:
@@ -138,7 +149,7 @@ class RelationExtractor:
             probs = self.model.score(v, pool)
             kept = []
             for c, p in zip(pool, probs):
-                if p >= self.threshold:
+                if p >= self.label_thresholds.get(c.label, self.threshold):
                     kept.append(c)
                     scores[id(c)] = float(p)
             cands = kept
@@ -196,6 +207,7 @@ class RelationExtractor:
             "use_rules": self.use_rules,
             "use_classifier": self.use_classifier,
             "threshold": self.threshold,
+            "label_thresholds": self.label_thresholds,
             "max_sentence_distance": self.max_sentence_distance,
             "max_pair_chars": self.max_pair_chars,
             "line_breaks": self.line_breaks,
@@ -275,6 +287,7 @@ def make_relation_extractor(
     use_rules: bool = True,
     use_classifier: bool = False,
     threshold: float = 0.5,
+    label_thresholds: Optional[Dict[str, float]] = None,
     max_sentence_distance: int = 1,
     max_pair_chars: int = 60,
     line_breaks: str = "smart",
@@ -287,6 +300,7 @@ def make_relation_extractor(
         use_rules=use_rules,
         use_classifier=use_classifier,
         threshold=threshold,
+        label_thresholds=label_thresholds,
         max_sentence_distance=max_sentence_distance,
         max_pair_chars=max_pair_chars,
         line_breaks=line_breaks,
