@@ -68,6 +68,7 @@ class PairScorer:
         self.weights = weights if weights is not None else np.zeros(self.n_features, dtype=np.float32)
         self.bias = float(bias)
         self.trained = weights is not None
+        self._hash_cache: Dict[str, int] = {}
 
     # ------------------------------------------------------------------ features
     def features(self, v: View, c: Candidate) -> List[str]:
@@ -118,7 +119,16 @@ class PairScorer:
         return f
 
     def _index(self, feats: Iterable[str]) -> List[int]:
-        return sorted({zlib.crc32(s.encode("utf-8")) % self.n_features for s in feats})
+        cache = self._hash_cache
+        out = set()
+        for s in feats:
+            h = cache.get(s)
+            if h is None:
+                if len(cache) > 500_000:  # bounded: a long stream of documents never grows it further
+                    cache.clear()
+                h = cache[s] = zlib.crc32(s.encode("utf-8")) % self.n_features
+            out.add(h)
+        return sorted(out)
 
     # ------------------------------------------------------------------ predict / fit
     def score(self, v: View, cands: Sequence[Candidate]) -> np.ndarray:

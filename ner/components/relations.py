@@ -12,7 +12,9 @@ import json
 from pathlib import Path
 from typing import Any, Callable, Dict, Iterable, List, Optional, Sequence, Set, Tuple, Union
 
+import numpy
 import srsly
+from spacy.attrs import ENT_IOB, ENT_TYPE
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 from spacy.training import Example
@@ -49,6 +51,26 @@ def _as_ruleset(rules: RulesArg) -> RuleSet:
     if items and isinstance(items[0], dict):
         return RuleSet.from_rows(items)  # type: ignore[arg-type]
     return RuleSet.from_paths(items)  # type: ignore[arg-type]
+
+
+def doc_entities(doc: Doc) -> List[Span]:
+    """``doc.ents`` in text order, read from the IOB array: the ``doc.ents`` getter builds a Token
+    object per character, which cost the relation extractor a third of its time."""
+    n = len(doc)
+    if not n:
+        return []
+    arr = doc.to_array([ENT_IOB, ENT_TYPE])
+    iob = arr[:, 0]
+    starts = numpy.flatnonzero(iob == 3)
+    if not len(starts):
+        return []
+    stops = numpy.flatnonzero(iob != 1)  # an entity runs until the next token that does not continue it
+    out = []
+    for s in starts.tolist():
+        k = int(numpy.searchsorted(stops, s, side="right"))
+        e = int(stops[k]) if k < len(stops) else n
+        out.append(Span(doc, s, e, label=int(arr[s, 1])))
+    return out
 
 
 class RelationExtractor:
@@ -105,9 +127,9 @@ class RelationExtractor:
             if any(doc.user_data.get(_relation.USER_DATA_KEY) for doc in refs):
                 self.train(refs)
 
-    def view(self, doc: Doc) -> View:
-        ents = [(e.start_char, e.end_char, e.label_) for e in doc.ents]
-        return View(doc.text, ents, line_breaks=self.line_breaks)  # type: ignore[arg-type]
+    def view(self, doc: Doc, ents: Optional[Sequence[Span]] = None) -> View:
+        ents = doc_entities(doc) if ents is None else ents
+        return View(doc.text, [(e.start_char, e.end_char, e.label_) for e in ents], line_breaks=self.line_breaks)  # type: ignore[arg-type]
 
     def train(self, docs: Sequence[Doc], **kwargs: Any) -> Dict[str, Any]:
         """Fit the scorer on docs whose ``doc.ents`` and ``doc._.relations`` are gold."""
@@ -138,10 +160,10 @@ class RelationExtractor:
     # ------------------------------------------------------------------ apply
     def predict(self, doc: Doc) -> List[Relation]:
         """The relations of one doc (does not modify it)."""
-        ents = sorted(doc.ents, key=lambda s: (s.start_char, s.end_char))
+        ents = doc_entities(doc)
         if len(ents) < 2:
             return []
-        v = self.view(doc)
+        v = self.view(doc, ents)
         cands: List[Candidate] = self.engine.run(v) if self.use_rules else []
         scores: Dict[int, float] = {}
         if self.use_classifier and self.model is not None and self.model.trained:
