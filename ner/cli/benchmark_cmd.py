@@ -2,6 +2,8 @@
 
 All systems run in one process on one core (BLAS threads limited to 1) over the same texts; each is
 timed ``--repeat`` times and the median is reported, with its ratio to jieba.posseg when available.
+Baselines: other spaCy pipelines (``--baseline NAME=PATH``) and character CRFs (``--crf [NAME=]PATH``,
+training/train_crf.py; needs sklearn-crfsuite).
 """
 from __future__ import annotations
 
@@ -77,13 +79,44 @@ def accuracy(name: str, nlp: Any, docs: List[Any], all_labels: bool = True) -> D
         pred = [[(e["start"], e["end"], e["label"]) for e in r["ents"]] for r in recs]
     elif name == "tokenizer only":
         return {}
+    elif _is_crf(nlp):
+        pred = [nlp(d.text) for d in docs]
     else:
         pred = [[(e.start_char, e.end_char, e.label_) for e in doc.ents] for doc in nlp.pipe(d.text for d in docs)]
     gold = [gold_ents(d) for d in docs]
     out = {"f_per_loc_org": score_entity_sets(gold, pred, labels=PUBLIC_LABELS)["ents_micro_f"]}
-    if name.startswith("xiang-ner") and all_labels:
+    if name != "jieba.posseg" and all_labels:  # jieba has only PERSON/LOC/ORG
         out["f_all_labels"] = score_entity_sets(gold, pred, labels=ENTITY_LABELS)["ents_micro_f"]
     return out
+
+
+CRF_NAME = "CRF (sklearn-crfsuite, char features)"
+
+
+def _is_crf(model: Any) -> bool:
+    from ..baselines.crf import CRFTagger
+
+    return isinstance(model, CRFTagger)
+
+
+def _crf_system(spec: str) -> Tuple[str, Any]:
+    """``[NAME=]PATH`` of a CRF model (training/train_crf.py; a folder means its model.crfsuite)."""
+    name, sep, path = spec.partition("=")
+    if not sep:
+        name, path = CRF_NAME, spec
+    p = Path(path)
+    if p.is_dir():
+        p = p / "model.crfsuite"
+    try:
+        from ..baselines.crf import CRFTagger
+
+        return name, CRFTagger(p)
+    except ImportError:
+        typer.echo("error: --crf needs sklearn-crfsuite: pip install -e '.[bench]'", err=True)
+        raise typer.Exit(2)
+    except (FileNotFoundError, OSError) as err:
+        typer.echo(f"error: --crf {spec}: {err}", err=True)
+        raise typer.Exit(2)
 
 
 def _jieba_system() -> Optional[Callable[[List[str]], Any]]:
@@ -108,6 +141,9 @@ def benchmark(
     limit: int = typer.Option(300, "--limit", help="number of documents"),
     model: Optional[Path] = typer.Option(None, "--model", help="pipeline (default: the embedded one)"),
     baseline: List[str] = typer.Option([], "--baseline", help="NAME=PATH of another spaCy pipeline to time"),
+    crf: List[str] = typer.Option(
+        [], "--crf", help="[NAME=]PATH of a character CRF (training/train_crf.py: model.crfsuite or its folder) to time"
+    ),
     repeat: int = typer.Option(3, "--repeat", min=1),
     json_out: Optional[Path] = typer.Option(None, "--json", help="write the results as JSON"),
     gold: List[str] = typer.Option([], "--gold", help="also score each system on these gold files (or public:NAME)"),
@@ -137,6 +173,10 @@ def benchmark(
         other = load(path)
         models[name] = other
         systems.append((name, lambda ts, other=other: list(other.pipe(ts, batch_size=64))))
+    for spec in crf:
+        name, tagger = _crf_system(spec)
+        models[name] = tagger
+        systems.append((name, lambda ts, tagger=tagger: list(tagger.pipe(ts))))
     jieba_run = _jieba_system()
     if jieba_run is not None:
         systems.append(("jieba.posseg", jieba_run))
