@@ -15,8 +15,17 @@ $(VENV)/bin/activate:
 install: $(VENV)/bin/activate
 	$(PIP) install -q -e .
 
-install-test: $(VENV)/bin/activate
+install-test: $(VENV)/bin/activate chromium
 	$(PIP) install -q -e '.[test]'
+
+# Debian's Chromium (+ a small CJK font for legible screenshots) for tests/test_visualize_browser.py,
+# installed only when /usr/bin/chromium is missing (CI runs as root; otherwise through sudo).
+# playwright drives it; browsers are never downloaded (`playwright install` is not used).
+CHROMIUM := /usr/bin/chromium
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+.PHONY: chromium
+chromium:
+	@test -x $(CHROMIUM) || { $(SUDO) apt-get update -q && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -q --no-install-recommends chromium fonts-wqy-microhei; }
 
 demo: install
 	$(VENV)/bin/xiang-ner demo $(if $(wildcard $(SEED)),$(SEED),)
@@ -24,10 +33,18 @@ demo: install
 test: install-test
 	$(PY) -m pytest
 
+# Robustness fuzzing (issue 7.3): >= 10,000 hypothesis examples per property test of
+# tests/test_fuzz_pipeline.py (the "fuzz" profile of tests/conftest.py; `make test` uses the small
+# "ci" one), plus the older offset property tests at their own counts.
+.PHONY: fuzz
+fuzz: install-test
+	HYPOTHESIS_PROFILE=fuzz $(PY) -m pytest tests/test_fuzz_pipeline.py tests/test_offsets_property.py -q --durations=0 --hypothesis-show-statistics
+
 clean:
 	rm -rf $(VENV) build *.egg-info
 
-# Rebuild the embedded pipeline from ../shared and corpus/ (about 1.5 hours on 2 free CPU cores).
+# Rebuild the embedded pipeline from ../shared and corpus/ (about 1 hour on one free CPU core: the CRF
+# takes ~50 min, the relation scorer ~5).
 ASSETS := training/assets
 OUTPUT := training/output
 GOLD_ANN := $(shell ls corpus/ann/batch*.ann | sort -V)
@@ -38,14 +55,31 @@ corpus: install
 	$(VENV)/bin/xiang-ner validate corpus/gold.jsonl
 
 train: install
+	$(PIP) install -q -e '.[bench]'
 	$(PY) training/convert_public.py --output $(ASSETS) --corpus msra
 	$(PY) training/prepare_ner_data.py --gold corpus/gold.jsonl --out $(ASSETS)
-	$(PY) -m spacy train configs/ner_tagger.cfg --output $(OUTPUT)/ner --paths.train $(ASSETS)/ner_train --paths.dev $(ASSETS)/ner_dev
+	$(PY) training/train_crf.py --train $(ASSETS)/ner_train --dev $(ASSETS)/ner_dev --output $(OUTPUT)/crf
 	$(PY) training/train_relations.py $(ASSETS)/gold_train.jsonl -o $(OUTPUT)/relations --dev $(ASSETS)/gold_dev.jsonl --C 0.3 --cv 5 --min-precision 0
-	$(PY) training/build_default.py --ner $(OUTPUT)/ner/model-best --relations $(OUTPUT)/relations
+	$(PY) training/build_default.py --crf $(OUTPUT)/crf --relations $(OUTPUT)/relations
+
+# The neural alternative (BILUO tagger on a CNN tok2vec; run after `make train`, which builds the data):
+# about 1 hour on one core; then `training/build_default.py --ner $(OUTPUT)/ner/model-best ...`.
+.PHONY: train-tagger
+train-tagger: install
+	$(PY) -m spacy train configs/ner_tagger.cfg --output $(OUTPUT)/ner --paths.train $(ASSETS)/ner_train --paths.dev $(ASSETS)/ner_dev
 
 # Train the spacy-pkuseg word-segmentation model offline from People's Daily 1998 and score it on
 # ICWB2 PKU test (issue 4.2; about 10-12 minutes on one core). Model: training/output/pkuseg.
 .PHONY: pkuseg
 pkuseg: install
 	$(PY) training/train_pkuseg.py --data $(DATA) --output $(OUTPUT)/pkuseg
+
+# Baselines of issue 6 (docs/BENCHMARKS.md): the character CRF (sklearn-crfsuite) and spaCy's stock
+# `ner` config (configs/ner_stock.cfg), on the NER data of `make train` (built first if missing).
+# Measured on a busy 2-core machine: ~50 min (CRF) + ~45 min (stock ner, 3,000 steps), one core each.
+.PHONY: baselines
+baselines: install
+	$(PIP) install -q -e '.[bench]'
+	test -d $(ASSETS)/ner_train || { $(PY) training/convert_public.py --output $(ASSETS) --corpus msra && $(PY) training/prepare_ner_data.py --gold corpus/gold.jsonl --out $(ASSETS); }
+	$(PY) training/train_crf.py --train $(ASSETS)/ner_train --dev $(ASSETS)/ner_dev --output $(OUTPUT)/crf
+	$(PY) -m spacy train configs/ner_stock.cfg --output $(OUTPUT)/ner_stock --paths.train $(ASSETS)/ner_train --paths.dev $(ASSETS)/ner_dev --training.max_steps 3000

@@ -2,8 +2,9 @@
 
     python training/build_default.py [--ner training/output/ner/model-best] [--relations DIR] [--out DIR]
 
-Components: the character tokenizer, the trained ``tok2vec``+``ner`` sourced from ``--ner`` (when
-given), the MONEY entity-ruler patterns shipped in the package, and the relation extractor.
+Components: the character tokenizer, the entity recogniser (the character CRF ``crf_ner`` from
+``--crf``, or the trained ``tok2vec``+``biluo_ner`` sourced from ``--ner``), the MONEY rules shipped in
+the package, and the relation extractor.
 """
 from __future__ import annotations
 
@@ -25,8 +26,12 @@ LICENCES = {
 }
 
 
-def build(ner_path: Path | None, out: Path, scores: dict | None = None, relations: Path | None = None) -> None:
-    if ner_path:
+def build(ner_path: Path | None, out: Path, scores: dict | None = None, relations: Path | None = None, crf: Path | None = None) -> None:
+    if crf:
+        # the character CRF (training/train_crf.py) as the entity recogniser
+        nlp = spacy.blank("zh", config={"nlp": {"tokenizer": {"@tokenizers": "xiang.char_tokenizer.v1"}}})
+        nlp.add_pipe("crf_ner").initialize(model_path=crf)
+    elif ner_path:
         src = spacy.load(ner_path)
         nlp = spacy.blank("zh", config={"nlp": {"tokenizer": {"@tokenizers": "xiang.char_tokenizer.v1"}}})
         for name in src.pipe_names:
@@ -45,7 +50,7 @@ def build(ner_path: Path | None, out: Path, scores: dict | None = None, relation
         {
             "name": "xiang_zh_default",
             "version": ner.__version__,
-            "description": "xiang-ner default pipeline: character tokens, NER, MONEY rules, relation extractor",
+            "description": "xiang-ner default pipeline: character tokens, entity recogniser (CRF or tagger), MONEY rules, relation extractor",
             "labels": {"ner": list(ENTITY_LABELS), "relation_extractor": list(RELATION_LABELS)},
             "sources": LICENCES,
             "performance": scores or {},
@@ -59,13 +64,14 @@ def build(ner_path: Path | None, out: Path, scores: dict | None = None, relation
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--ner", type=Path)
+    ap.add_argument("--ner", type=Path, help="a trained spaCy NER pipeline (tok2vec + biluo_ner)")
+    ap.add_argument("--crf", type=Path, help="a trained character CRF (training/train_crf.py), used instead of --ner")
     ap.add_argument("--out", type=Path, default=DEFAULT_MODEL)
     ap.add_argument("--relations", type=Path, help="a trained relation_extractor directory")
     ap.add_argument("--scores", type=Path, help="JSON file of scores to record in meta")
     args = ap.parse_args()
     scores = json.loads(args.scores.read_text()) if args.scores else None
-    build(args.ner, args.out, scores, args.relations)
+    build(args.ner, args.out, scores, args.relations, args.crf)
 
 
 if __name__ == "__main__":

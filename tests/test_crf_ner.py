@@ -1,0 +1,60 @@
+"""The ``crf_ner`` component: a character CRF as the pipeline's entity recogniser (tiny model trained here)."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+import spacy
+
+from ner.baselines.crf import spans_to_tags, train
+from ner.components.crf_ner import CRFEntityRecognizer
+
+# sentences written for this test: one bank and one city in several frames
+_BANK, _CITY = "湘南农商银行", "衡阳"
+_FRAMES = ["{b}今年向种植户发放贷款。", "记者从{b}了解到，新增网点三个。", "{c}的{b}推出了新的信贷产品。",
+           "{b}在{c}召开工作会议。", "据{b}介绍，涉农贷款持续增长。", "{c}市民可到{b}办理业务。"]
+
+
+@pytest.fixture(scope="module")
+def model_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    data = []
+    for frame in _FRAMES:
+        text = frame.format(b=_BANK, c=_CITY)
+        spans = [(text.index(s), text.index(s) + len(s), lab) for s, lab in ((_BANK, "ORG"), (_CITY, "LOC")) if s in text]
+        data.append((text, spans_to_tags(len(text), sorted(spans), "biluo")))
+    path = tmp_path_factory.mktemp("crf") / "model.crfsuite"
+    train(data * 3, path, max_iterations=60)
+    return path
+
+
+def _nlp() -> spacy.Language:
+    return spacy.blank("zh", config={"nlp": {"tokenizer": {"@tokenizers": "xiang.char_tokenizer.v1"}}})
+
+
+def test_crf_ner_sets_entities_and_round_trips(model_file: Path, tmp_path: Path) -> None:
+    nlp = _nlp()
+    nlp.add_pipe("crf_ner").initialize(model_path=model_file)
+    nlp.add_pipe("money_rules")
+    doc = nlp("今年衡阳的湘南农商银行 发放贷款3亿元。")
+    got = {(e.text, e.label_) for e in doc.ents}
+    assert {(_BANK, "ORG"), (_CITY, "LOC"), ("3亿元", "MONEY")} <= got
+    nlp.to_disk(tmp_path / "pipe")
+    assert (tmp_path / "pipe" / "crf_ner" / "model.crfsuite.gz").is_file()
+    again = spacy.load(tmp_path / "pipe")
+    assert [(e.start_char, e.end_char, e.label_) for e in again(doc.text).ents] == [(e.start_char, e.end_char, e.label_) for e in doc.ents]
+    comp = CRFEntityRecognizer(None).from_bytes(nlp.get_pipe("crf_ner").to_bytes())
+    assert comp.labels == ["LOC", "ORG"]
+
+
+def test_crf_ner_without_model_says_so() -> None:
+    nlp = _nlp()
+    nlp.add_pipe("crf_ner")
+    with pytest.raises(ValueError, match="no model"):
+        nlp("衡阳")
+    with pytest.raises(FileNotFoundError, match="no CRF model"):
+        nlp.get_pipe("crf_ner").initialize(model_path="/nonexistent/model.crfsuite")
+
+
+def test_bad_model_bytes_are_rejected() -> None:
+    with pytest.raises(ValueError, match="not a crfsuite model"):
+        CRFEntityRecognizer(None).set_model(b"not a model")
