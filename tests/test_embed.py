@@ -32,3 +32,14 @@ def test_v2_embedding_shapes() -> None:
     model.initialize(X=docs)
     out = model.predict(docs)
     assert out[0].shape == (len(docs[0]), 8) and out[1].shape == (0, 8)
+
+
+def test_doc_text_copy_is_used_and_checked() -> None:
+    from ner.tokenizer import TEXT_KEY, doc_text
+
+    nlp = spacy.blank("zh")
+    nlp.tokenizer = CharTokenizer(nlp.vocab)
+    doc = nlp("湘江银行 向  小微企业\n放贷。")
+    assert doc.user_data[TEXT_KEY] == doc.text and doc_text(doc) == doc.text
+    doc.user_data[TEXT_KEY] = "短"  # a stale copy is never used
+    assert doc_text(doc) == doc.text

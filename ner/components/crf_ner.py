@@ -19,6 +19,7 @@ from spacy.tokens import Doc, Span
 from spacy.training import Example
 from spacy.util import filter_spans
 
+from ..tokenizer import doc_text
 from ..baselines.crf import char_features, tags_to_spans
 
 MODEL_FILE = "model.crfsuite.gz"
@@ -72,7 +73,7 @@ class CRFEntityRecognizer:
     def __call__(self, doc: Doc) -> Doc:
         if self._tagger is None:
             raise ValueError(f"{self.name} has no model: load a pipeline that contains one, or initialize it with model_path")
-        text = doc.text
+        text = doc_text(doc)
         if not text:
             return doc
         tags = self._tagger.tag(char_features(text))

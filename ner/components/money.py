@@ -16,6 +16,7 @@ from spacy.language import Language
 from spacy.tokens import Doc, Span
 from spacy.util import SimpleFrozenList, ensure_path, filter_spans
 
+from ..tokenizer import doc_text
 from ..text.charmap import normalize_chars
 
 PATTERNS_FILE = "patterns.jsonl"
@@ -49,7 +50,7 @@ class MoneyRules:
     def find(self, doc: Doc) -> List[Span]:
         if self._regex is None:
             return []
-        text = normalize_chars(doc.text)
+        text = normalize_chars(doc_text(doc))
         spans = []
         for m in self._regex.finditer(text):
             span = doc.char_span(m.start(), m.end(), label=self.label, alignment_mode="contract")

@@ -19,6 +19,7 @@ from spacy.language import Language
 from spacy.tokens import Doc, Span
 from spacy.training import Example
 
+from ..tokenizer import doc_text
 from .. import relation as _relation  # noqa: F401  (registers doc._.relations)
 from ..relation import Relation, get_relations, set_relations
 from ..text.sentences import guideline_sentences, locate
@@ -129,7 +130,7 @@ class RelationExtractor:
 
     def view(self, doc: Doc, ents: Optional[Sequence[Span]] = None) -> View:
         ents = doc_entities(doc) if ents is None else ents
-        return View(doc.text, [(e.start_char, e.end_char, e.label_) for e in ents], line_breaks=self.line_breaks)  # type: ignore[arg-type]
+        return View(doc_text(doc), [(e.start_char, e.end_char, e.label_) for e in ents], line_breaks=self.line_breaks)  # type: ignore[arg-type]
 
     def train(self, docs: Sequence[Doc], **kwargs: Any) -> Dict[str, Any]:
         """Fit the scorer on docs whose ``doc.ents`` and ``doc._.relations`` are gold."""
