@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+import re
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -36,6 +37,28 @@ def _decode(data: bytes, name: str, encoding: str, errors: str, offset: int = 0)
         raise InputError(f"{name}: unknown encoding {encoding!r}") from None
 
 
+_SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F]")
+
+
+def _lone_surrogate(obj: Any, where: str = "") -> Optional[str]:
+    """Where a JSON value holds a lone surrogate (valid only as a \\udXXX escape, not as UTF-8)."""
+    if isinstance(obj, str):
+        for i, ch in enumerate(obj):
+            if "\ud800" <= ch <= "\udfff":
+                return f"{where or 'a string'} holds a lone surrogate \\u{ord(ch):04x} at character {i}"
+    elif isinstance(obj, dict):
+        for k, v in obj.items():
+            found = _lone_surrogate(k, "a key") or _lone_surrogate(v, f"{k!r}" if not where else where)
+            if found:
+                return found
+    elif isinstance(obj, list):
+        for v in obj:
+            found = _lone_surrogate(v, where)
+            if found:
+                return found
+    return None
+
+
 def _iter_jsonl(lines: Iterable[str], name: str, skip_bad: bool, warn: Warn) -> Iterator[InputRecord]:
     for lineno, line in enumerate(lines, 1):
         if not line.strip():
@@ -52,6 +75,10 @@ def _iter_jsonl(lines: Iterable[str], name: str, skip_bad: bool, warn: Warn) -> 
                 problem = f"{name}:{lineno}: missing or non-string 'text' field"
             elif "id" in obj and not isinstance(obj["id"], (str, int)):
                 problem = f"{name}:{lineno}: 'id' must be a string or number"
+            elif _SURROGATE_ESCAPE.search(line):
+                where = _lone_surrogate(obj)
+                if where:
+                    problem = f"{name}:{lineno}: {where} (not valid Unicode)"
         if problem:
             if skip_bad:
                 warn(problem + " (skipped)")
@@ -72,7 +99,7 @@ def _decoded_lines(path: Path, encoding: str, errors: str) -> Iterator[str]:
 
 
 def _looks_like_jsonl(text: str) -> bool:
-    first = next((ln for ln in text.splitlines() if ln.strip()), "")
+    first = next((ln for ln in text.split("\n") if ln.strip()), "")
     if not first.lstrip().startswith("{"):
         return False
     try:
@@ -95,7 +122,8 @@ def iter_inputs(
         if spec == "-":
             text = _decode(sys.stdin.buffer.read(), "<stdin>", encoding, errors)
             if _looks_like_jsonl(text):
-                yield from _iter_jsonl(text.splitlines(), "<stdin>", skip_bad_lines, warn)
+                # lines end at \n only: JSON strings may hold U+2028, U+0085 ... raw (str.splitlines cuts there)
+                yield from _iter_jsonl(text.split("\n"), "<stdin>", skip_bad_lines, warn)
             else:
                 yield InputRecord("stdin", text, {}, "<stdin>")
             continue

@@ -77,15 +77,16 @@ def done_ids(path: Path, fmt: str) -> List[str]:
         with path.open("r+b") as f:
             f.truncate(keep)
     text = data[:keep].decode("utf-8")
+    # records end at \n only: their text may hold U+2028, U+0085 ... raw, where str.splitlines cuts
     if fmt == "jsonl":
         ids = []
-        for n, line in enumerate(text.splitlines(), 1):
+        for n, line in enumerate(text.split("\n")[:-1], 1):
             try:
                 ids.append(str(json.loads(line)["id"]))
             except (json.JSONDecodeError, KeyError, TypeError):
                 raise InputError(f"{path}:{n}: not a record of a previous run; cannot resume") from None
         return ids
-    lines = text.splitlines(keepends=True)
+    lines = io.StringIO(text).readlines()  # the lines the csv reader counts in line_num
     reader = csv.DictReader(io.StringIO(text))
     ids, last_line = [], 1 if lines else 0
     for row in reader:

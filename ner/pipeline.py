@@ -20,6 +20,13 @@ from .text.articles import Article, split_articles
 
 DEFAULT_MODEL = Path(__file__).resolve().parent / "models" / "xiang_zh_default"
 _SENT_END = re.compile(r"[。！？!?；;]+[”’」』\"]?|\n+")
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def model_text(text: str) -> str:
+    """The text given to the model: lone surrogates (a Python ``str`` may hold them, UTF-8 cannot,
+    and spaCy's StringStore hashes UTF-8) become U+FFFD, one character for one, so offsets hold."""
+    return _SURROGATE.sub("\ufffd", text) if _SURROGATE.search(text) else text
 
 
 def load(path: Optional[Union[str, Path]] = None, **kwargs: Any) -> Language:
@@ -124,7 +131,7 @@ def extract_records(
             segs = segments(i, rec.text, max_chars)
             pending[i] = (rec, segs, [])
             for k, seg in enumerate(segs):
-                yield seg.text, (i, k)
+                yield model_text(seg.text), (i, k)
 
     def flush() -> Iterator[Dict[str, Any]]:
         nonlocal next_out
