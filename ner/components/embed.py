@@ -80,36 +80,25 @@ def _context_features() -> Model[List[Doc], List[Ints2d]]:
     return Model("xiang_context_features", forward)
 
 
+def _embed(features: Model[List[Doc], List[Ints2d]], width: int, rows: List[int]) -> Model[List[Doc], List[Floats2d]]:
+    """One HashEmbed per feature column (seeds 11, 12, ...), concatenated and mixed by a Maxout layer."""
+    embeds = [HashEmbed(width, n, column=k, seed=11 + k, dropout=0.0) for k, n in enumerate(rows)]
+    return chain(
+        features,
+        list2ragged(),
+        with_array(concatenate(*embeds)),
+        with_array(Maxout(width, len(rows) * width, nP=3, dropout=0.0, normalize=True)),
+        ragged2list(),
+    )
+
+
 @registry.architectures("xiang.CharBigramEmbed.v2")
 def char_context_embed(width: int, norm_rows: int, shape_rows: int, bigram_rows: int, context_rows: int = 16) -> Model[List[Doc], List[Floats2d]]:
     """v1 plus the bracket-context column (see module docstring)."""
-    embeds = [
-        HashEmbed(width, norm_rows, column=0, seed=11, dropout=0.0),
-        HashEmbed(width, shape_rows, column=1, seed=12, dropout=0.0),
-        HashEmbed(width, bigram_rows, column=2, seed=13, dropout=0.0),
-        HashEmbed(width, context_rows, column=3, seed=14, dropout=0.0),
-    ]
-    return chain(
-        _context_features(),
-        list2ragged(),
-        with_array(concatenate(*embeds)),
-        with_array(Maxout(width, 4 * width, nP=3, dropout=0.0, normalize=True)),
-        ragged2list(),
-    )
+    return _embed(_context_features(), width, [norm_rows, shape_rows, bigram_rows, context_rows])
 
 
 @registry.architectures("xiang.CharBigramEmbed.v1")
 def char_bigram_embed(width: int, norm_rows: int, shape_rows: int, bigram_rows: int) -> Model[List[Doc], List[Floats2d]]:
     """Embed characters from NORM, SHAPE and the left bigram (see module docstring)."""
-    embeds = [
-        HashEmbed(width, norm_rows, column=0, seed=11, dropout=0.0),
-        HashEmbed(width, shape_rows, column=1, seed=12, dropout=0.0),
-        HashEmbed(width, bigram_rows, column=2, seed=13, dropout=0.0),
-    ]
-    return chain(
-        _bigram_features(),
-        list2ragged(),
-        with_array(concatenate(*embeds)),
-        with_array(Maxout(width, 3 * width, nP=3, dropout=0.0, normalize=True)),
-        ragged2list(),
-    )
+    return _embed(_bigram_features(), width, [norm_rows, shape_rows, bigram_rows])
