@@ -376,3 +376,16 @@ def test_regression_resume_with_odd_line_breaks(tmp_path: Path, fmt: str) -> Non
             f.write('{"id": "c", "te')
     assert done_ids(out, fmt) == ["a", "b"]
     assert out.stat().st_size == size
+
+
+def test_regression_relation_hash_cache_bounded() -> None:
+    """Memory over 100,000 documents (issue 7.2): the relation scorer's feature-hash cache grew by
+    about 0.6 MiB per 1,000 new documents up to 500,000 entries; it now stays under HASH_CACHE_MAX."""
+    from ner.components.relation_features import HASH_CACHE_MAX
+
+    scorer = nlp().get_pipe("relation_extractor").model
+    scorer._hash_cache.clear()
+    for k in range(0, 3 * HASH_CACHE_MAX, 1000):
+        scorer._index(f"LENDS_TO|bg2={k + i}" for i in range(1000))
+        assert len(scorer._hash_cache) <= HASH_CACHE_MAX
+    assert scorer._index(["L=LENDS_TO"]) == scorer._index(["L=LENDS_TO"])
