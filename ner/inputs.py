@@ -59,34 +59,66 @@ def _lone_surrogate(obj: Any, where: str = "") -> Optional[str]:
     return None
 
 
+def checked_record(
+    obj: Dict[str, Any],
+    *,
+    where: str,
+    default_id: str,
+    source: str,
+    skip_bad: bool,
+    warn: Warn,
+    unit: str = "lines",
+    noun: str = "field",
+    problem: Optional[str] = None,
+    id_given: Optional[bool] = None,
+    value: Callable[[Any], Any] = lambda v: v,
+) -> Optional[InputRecord]:
+    """One input record (a JSONL line, a Parquet row) after the checks every record source shares.
+
+    ``problem`` is one its reader found already (malformed JSON, ...). A bad record raises
+    :class:`InputError` naming ``where``, or with ``skip_bad`` is reported through ``warn`` and gives
+    None. ``id_given`` says whether the record has an id (default: an ``id`` key); ``value`` turns
+    the other fields into the record's meta.
+    """
+    if id_given is None:
+        id_given = "id" in obj
+    if problem is None:
+        if not isinstance(obj.get("text"), str):
+            problem = f"{where}: missing or non-string 'text' {noun}"
+        elif id_given and not isinstance(obj.get("id"), (str, int)):
+            problem = f"{where}: 'id' must be a string or number"
+    if problem:
+        if skip_bad:
+            warn(problem + " (skipped)")
+            return None
+        raise InputError(problem + f" (use --skip-bad-lines to skip such {unit})")
+    doc_id = str(obj["id"]) if id_given else default_id
+    meta = {k: value(v) for k, v in obj.items() if k not in ("id", "text")}
+    return InputRecord(doc_id, obj["text"], meta, source)
+
+
 def _iter_jsonl(lines: Iterable[str], name: str, skip_bad: bool, warn: Warn) -> Iterator[InputRecord]:
     for lineno, line in enumerate(lines, 1):
         if not line.strip():
             continue
+        where = f"{name}:{lineno}"
         problem = None
+        obj: Any = {}
         try:
             obj = json.loads(line)
         except json.JSONDecodeError as err:
-            problem = f"{name}:{lineno}: malformed JSON ({err.msg} at column {err.colno})"
+            problem = f"{where}: malformed JSON ({err.msg} at column {err.colno})"
         else:
             if not isinstance(obj, dict):
-                problem = f"{name}:{lineno}: expected a JSON object with 'id' and 'text'"
-            elif not isinstance(obj.get("text"), str):
-                problem = f"{name}:{lineno}: missing or non-string 'text' field"
-            elif "id" in obj and not isinstance(obj["id"], (str, int)):
-                problem = f"{name}:{lineno}: 'id' must be a string or number"
-            elif _SURROGATE_ESCAPE.search(line):
-                where = _lone_surrogate(obj)
-                if where:
-                    problem = f"{name}:{lineno}: {where} (not valid Unicode)"
-        if problem:
-            if skip_bad:
-                warn(problem + " (skipped)")
-                continue
-            raise InputError(problem + " (use --skip-bad-lines to skip such lines)")
-        doc_id = str(obj.get("id", f"{Path(name).name}:{lineno}"))
-        meta = {k: v for k, v in obj.items() if k not in ("id", "text")}
-        yield InputRecord(doc_id, obj["text"], meta, f"{name}:{lineno}")
+                problem, obj = f"{where}: expected a JSON object with 'id' and 'text'", {}
+            elif _SURROGATE_ESCAPE.search(line) and isinstance(obj.get("text"), str):
+                found = _lone_surrogate(obj)
+                if found:
+                    problem = f"{where}: {found} (not valid Unicode)"
+        rec = checked_record(obj, where=where, default_id=f"{Path(name).name}:{lineno}", source=where,
+                             skip_bad=skip_bad, warn=warn, problem=problem)
+        if rec is not None:
+            yield rec
 
 
 def _decoded_lines(path: Path, encoding: str, errors: str) -> Iterator[str]:

@@ -7,7 +7,7 @@ symmetric type of the schema) matches in either direction. All keys are flat
 """
 from __future__ import annotations
 
-from typing import Any, Callable, Dict, Iterable, List, Optional, Sequence, Tuple
+from typing import Any, Callable, Dict, Iterable, List, Sequence, Tuple
 
 from spacy.util import registry
 

@@ -1,13 +1,12 @@
 """``extract --engine dask`` (issue 7): same records as the single-process path, manifest, rerun, Parquet.
 
-The documents are generated from the project's own templates (training/make_synthetic_news.py).
+The documents are generated from the project's own templates (ner/scale/synthetic.py).
 The local cluster runs worker threads in this process (hidden ``--dask-threads``) so that the tests
 are quick and a monkeypatched function reaches the workers; the task code is the one worker
 processes run.
 """
 from __future__ import annotations
 
-import importlib.util
 import json
 import os
 from pathlib import Path
@@ -24,19 +23,12 @@ import ner.pipeline as pipeline  # noqa: E402
 from ner.cli import _register, app  # noqa: E402
 from ner.scale.dask_engine import iter_output, read_manifest  # noqa: E402
 from ner.scale.sources import plan, read_partition  # noqa: E402
+from ner.scale.synthetic import generate  # noqa: E402
 
 _register()
 runner = CliRunner()
 REPO = Path(__file__).resolve().parent.parent
 N_DOCS = 300
-
-
-def _generator() -> Any:
-    spec = importlib.util.spec_from_file_location("make_synthetic_news", REPO / "training" / "make_synthetic_news.py")
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
 
 
 def extract(*args: str) -> Any:
@@ -54,7 +46,7 @@ def read_jsonl(path: Path) -> List[Dict[str, Any]]:
 @pytest.fixture(scope="module")
 def docs() -> List[Dict[str, Any]]:
     """Generated articles plus edge cases: empty text, no entities, an id-less record, a number id."""
-    out = list(_generator().generate(N_DOCS, seed=11, min_chars=40, max_chars=220))
+    out = list(generate(N_DOCS, seed=11, min_chars=40, max_chars=220))
     out[5]["text"] = ""
     out[17]["text"] = "今天天气晴朗。"
     del out[42]["id"]

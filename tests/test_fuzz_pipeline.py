@@ -330,7 +330,8 @@ def test_cli_surrogate_line_is_a_clear_error(tmp_path: Path, monkeypatch: pytest
     from ner.cli import _register, app
 
     _register()
-    monkeypatch.setattr(pipeline, "load", lambda *a, **k: nlp())
+    model = nlp()  # before the patch: nlp() itself loads through pipeline.load
+    monkeypatch.setattr(pipeline, "load", lambda *a, **k: model)
     p = tmp_path / "in.jsonl"
     p.write_text('{"id": "a", "text": "湘江银行发放贷款3亿元。"}\n{"id": "b", "text": "湘江\\ud800银行"}\n', encoding="utf-8")
     res = CliRunner().invoke(app, ["extract", "--no-progress", str(p), "-o", str(tmp_path / "out.jsonl")])

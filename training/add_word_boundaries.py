@@ -21,7 +21,7 @@ from typing import Iterable, List
 import spacy
 from spacy.tokens import Doc, DocBin
 
-from ner.corpus.examples import make_nlp
+from ner.corpus.examples import make_nlp, write_docbin
 from ner.corpus.sources import selection
 from ner.corpus.stats import load_split
 from ner.settings import data_root
@@ -71,12 +71,8 @@ def tag_docs(docs: List[Doc], seg) -> List[Doc]:
     return docs
 
 
-def save(docs: List[Doc], path: Path) -> None:
-    db = DocBin(attrs=["ORTH", "TAG", "ENT_IOB", "ENT_TYPE"], store_user_data=True)
-    for d in docs:
-        db.add(d)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    db.to_disk(path)
+#: the word-boundary tags travel in TAG
+WB_ATTRS = ["ORTH", "TAG", "ENT_IOB", "ENT_TYPE"]
 
 
 def main() -> None:
@@ -97,7 +93,7 @@ def main() -> None:
         key = path.name.rsplit("_", 1)[0] if path.name.startswith("gold_train_") else path.name
         if key not in done:
             done[key] = tag_docs(docs, seg)
-        save(done[key], args.out / path.name)
+        write_docbin(done[key], args.out / path.name, attrs=WB_ATTRS)
         print(f"{path.name}: {len(docs)} docs tagged")
     if args.news:
         split = load_split()
@@ -112,7 +108,7 @@ def main() -> None:
                 docs.append(nlp.make_doc(rec["text"]))
                 if len(docs) >= args.news:
                     break
-        save(tag_docs(docs, seg), args.news_out / "news_wb.spacy")
+        write_docbin(tag_docs(docs, seg), args.news_out / "news_wb.spacy", attrs=WB_ATTRS)
         print(f"news: {len(docs)} docs, {sum(len(d.text) for d in docs)} chars -> {args.news_out}")
 
 

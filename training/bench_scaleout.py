@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import argparse
 import hashlib
-import importlib.util
 import json
 import os
 import resource
@@ -22,18 +21,12 @@ import subprocess
 import sys
 import time
 from pathlib import Path
-from typing import Any, Dict, List
+from typing import Dict, List
+
+from ner.scale.synthetic import generate
 
 REPO = Path(__file__).resolve().parent.parent
 CLI = str(Path(sys.executable).with_name("xiang-ner"))
-
-
-def _generator() -> Any:
-    spec = importlib.util.spec_from_file_location("make_synthetic_news", REPO / "training" / "make_synthetic_news.py")
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
 
 
 def model_stamp() -> str:
@@ -56,7 +49,7 @@ def make_input(path: Path, docs: int, seed: int, min_chars: int, max_chars: int)
         path.parent.mkdir(parents=True, exist_ok=True)
         chars = 0
         with path.open("w", encoding="utf-8") as f:
-            for rec in _generator().generate(docs, seed, min_chars, max_chars):
+            for rec in generate(docs, seed, min_chars, max_chars):
                 chars += len(rec["text"])
                 f.write(json.dumps(rec, ensure_ascii=False) + "\n")
         stamp.write_text(json.dumps({"params": params, "chars": chars}))

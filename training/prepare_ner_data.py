@@ -13,12 +13,11 @@ import argparse
 import random
 import shutil
 from pathlib import Path
-from typing import List
 
 import spacy
-from spacy.tokens import Doc, DocBin
+from spacy.tokens import DocBin
 
-from ner.corpus.examples import docs_from_gold, make_nlp
+from ner.corpus.examples import docs_from_gold, make_nlp, write_docbin
 from ner.corpus.gold import write_gold
 from ner.corpus.standoff import load_documents
 from ner.corpus.stats import load_split
@@ -26,14 +25,6 @@ from ner.settings import corpus_path
 
 SEED_GOLD = "corpora/seed/gold.jsonl"
 MSRA_DEV_SIZE = 2000
-
-
-def save(docs: List[Doc], path: Path) -> None:
-    db = DocBin(store_user_data=True)
-    for d in docs:
-        db.add(d)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    db.to_disk(path)
 
 
 def main() -> None:
@@ -57,19 +48,19 @@ def main() -> None:
     for name in ("ner_train", "ner_dev"):
         shutil.rmtree(args.out / name, ignore_errors=True)
     for k in range(args.upsample):
-        save(gold_train, args.out / "ner_train" / f"gold_train_{k}.spacy")
-    save(gold_dev, args.out / "ner_dev" / "gold_dev.spacy")
-    save(gold_dev, args.out / "gold_dev.spacy")
-    save(gold_train, args.out / "gold_train.spacy")
+        write_docbin(gold_train, args.out / "ner_train" / f"gold_train_{k}.spacy")
+    write_docbin(gold_dev, args.out / "ner_dev" / "gold_dev.spacy")
+    write_docbin(gold_dev, args.out / "gold_dev.spacy")
+    write_docbin(gold_train, args.out / "gold_train.spacy")
     blank = spacy.blank("zh")
     for name in args.public:
         docs = list(DocBin().from_disk(args.out / f"{name}.spacy").get_docs(blank.vocab))
         idx = list(range(len(docs)))
         random.Random(args.seed).shuffle(idx)
         held = set(idx[:MSRA_DEV_SIZE]) if name == "msra_train" else set()
-        save([d for i, d in enumerate(docs) if i not in held], args.out / "ner_train" / f"{name}.spacy")
+        write_docbin([d for i, d in enumerate(docs) if i not in held], args.out / "ner_train" / f"{name}.spacy")
         if held:
-            save([docs[i] for i in sorted(held)], args.out / "msra_dev.spacy")
+            write_docbin([docs[i] for i in sorted(held)], args.out / "msra_dev.spacy")
     print(f"gold train {len(gold_train)} docs x{args.upsample}, gold dev {len(gold_dev)} docs; public {args.public}")
 
 

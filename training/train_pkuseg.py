@@ -31,7 +31,6 @@ Using the model in spaCy:
 from __future__ import annotations
 
 import argparse
-import os
 import re
 import sys
 import time

@@ -9,11 +9,10 @@ from __future__ import annotations
 
 import json
 import statistics
-import sys
 import time
 import tracemalloc
 from pathlib import Path
-from typing import Any, Callable, Dict, Iterable, List, Optional, Tuple
+from typing import Any, Callable, Dict, List, Optional, Tuple
 
 import typer
 

@@ -17,7 +17,7 @@ from spacy.attrs import NORM, SHAPE
 from spacy.tokens import Doc
 from spacy.util import registry
 from thinc.api import HashEmbed, Maxout, Model, chain, concatenate, list2ragged, ragged2list, with_array
-from thinc.types import Floats2d, Ints2d, Ragged
+from thinc.types import Floats2d, Ints2d
 
 _MULT = numpy.uint64(1000003)
 _BOS = numpy.uint64(0x9E3779B97F4A7C15)

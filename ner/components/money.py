@@ -9,7 +9,6 @@ faster than a token Matcher over character tokens.
 import json
 import re
 from importlib import resources
-from pathlib import Path
 from typing import Any, Callable, Dict, Iterable, List, Optional
 
 from spacy.language import Language

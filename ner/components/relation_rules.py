@@ -369,7 +369,6 @@ class RuleEngine:
     # -------------------------------------------------------------- clause rules
     def _clause_rules(self, v: View, ci: int, ents: List[Ent], group: List[Ent], out: List[Candidate], pairs: List[Tuple[int, int]], subj_prev: List[Ent]) -> None:
         cs, ce = v.clauses[ci]
-        seg = v.C[cs:ce]
         # PARTNERS_WITH: A 联合/与 B … (合作|签署|共同 …)
         orgs = [e for e in ents if e.label == "ORG"]
         conn = set(self.r.words("connector", "PARTNERS_WITH"))

@@ -11,7 +11,6 @@ Command line::
 """
 from __future__ import annotations
 
-import re
 
 import argparse
 import bisect

@@ -85,9 +85,9 @@ def examples_from_gold(golds: Iterable[GoldDoc], nlp: Optional[Language] = None)
     return [gold_to_example(g, nlp) for g in golds]
 
 
-def write_docbin(docs: Iterable[Doc], path: PathLike) -> None:
-    """Save docs (with ``user_data``, hence relations) to a ``.spacy`` file."""
-    db = DocBin(store_user_data=True)
+def write_docbin(docs: Iterable[Doc], path: PathLike, *, attrs: Optional[List[str]] = None) -> None:
+    """Save docs (with ``user_data``, hence relations) to a ``.spacy`` file (``attrs``: DocBin's default when None)."""
+    db = DocBin(attrs=attrs, store_user_data=True) if attrs is not None else DocBin(store_user_data=True)
     for doc in docs:
         db.add(doc)
     p = Path(path)

@@ -25,7 +25,7 @@ from itertools import chain, repeat
 from pathlib import Path
 from typing import Any, Callable, Dict, Iterator, List, Tuple
 
-from ..inputs import InputError, InputRecord, _decode, _iter_jsonl, _read_txt
+from ..inputs import InputError, InputRecord, _decode, _iter_jsonl, _read_txt, checked_record
 
 Range = Dict[str, Any]
 Warn = Callable[[str], None]
@@ -225,20 +225,11 @@ def _parquet_records(path: Path, start: int, end: int, skip_bad: bool, warn: War
             table = pf.read_row_group(g).slice(lo, hi - lo)
             for i, row in enumerate(table.to_pylist()):
                 rownum = row0 + lo + i + 1
-                text, doc_id = row.get("text"), row.get("id")
-                problem = None
-                if not isinstance(text, str):
-                    problem = f"{path}: row {rownum}: missing or non-string 'text' value"
-                elif doc_id is not None and not isinstance(doc_id, (str, int)):
-                    problem = f"{path}: row {rownum}: 'id' must be a string or number"
-                if problem:
-                    if skip_bad:
-                        warn(problem + " (skipped)")
-                        continue
-                    raise InputError(problem + " (use --skip-bad-lines to skip such rows)")
-                doc_id = f"{path.name}:{rownum}" if doc_id is None else str(doc_id)
-                meta = {k: _jsonable(v) for k, v in row.items() if k not in ("id", "text")}
-                yield InputRecord(doc_id, text, meta, f"{path}:row {rownum}")
+                rec = checked_record(row, where=f"{path}: row {rownum}", default_id=f"{path.name}:{rownum}",
+                                     source=f"{path}:row {rownum}", skip_bad=skip_bad, warn=warn, unit="rows",
+                                     noun="value", id_given=row.get("id") is not None, value=_jsonable)
+                if rec is not None:
+                    yield rec
         row0 += rows
         if row0 >= end:
             break
