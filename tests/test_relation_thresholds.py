@@ -4,7 +4,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from ner.components.relation_data import blank_char_nlp
-from ner.components.relation_features import choose_thresholds
+from ner.components.relation_features import choose_thresholds, choose_thresholds_micro
 from ner.components.relations import RelationExtractor
 
 
@@ -23,6 +23,25 @@ def test_choose_thresholds_falls_back_to_best_f1_when_precision_unreachable() ->
     chosen = choose_thresholds({"A": [(0.9, 0), (0.8, 1)]}, {"A": 1}, min_precision=0.99)
     thr, p, r, f = chosen["A"]
     assert r == 1.0 and thr <= 0.8
+
+
+def test_micro_thresholds_tighten_the_cheapest_type_first() -> None:
+    # A: many gold relations, clean above 0.7, one negative at 0.5; B: few, with negatives up to 0.8.
+    # Micro precision 0.9 is reached by tightening B (cheap in micro F), while A keeps its recall.
+    scored = {
+        "A": [(0.9, 1)] * 8 + [(0.5, 0)],
+        "B": [(0.95, 1), (0.7, 1), (0.8, 0), (0.75, 0), (0.6, 0)],
+    }
+    n_gold = {"A": 8, "B": 2}
+    loose = choose_thresholds(scored, n_gold, min_precision=0.0)
+    chosen = choose_thresholds_micro(scored, n_gold, min_micro_precision=0.9)
+    tp = sum(r * n_gold[k] for k, (_, _, r, _) in chosen.items())
+    fp = sum(round(r * n_gold[k] / p) - r * n_gold[k] if p else 0 for k, (_, p, r, _) in chosen.items())
+    assert tp / (tp + fp) >= 0.9
+    assert chosen["A"][2] == 1.0, "A keeps its recall"
+    assert chosen["B"][0] > loose["B"][0], "B is the one tightened"
+    # an unreachable target stops at the highest thresholds instead of looping
+    assert set(choose_thresholds_micro(scored, n_gold, min_micro_precision=1.01)) == {"A", "B"}
 
 
 def test_label_thresholds_are_used_and_saved(tmp_path: Path) -> None:

@@ -20,12 +20,17 @@ import random
 import sys
 import time
 from pathlib import Path
-from typing import List, Tuple
+from typing import List, Optional, Tuple
 
 import spacy
 from spacy.tokens import Doc, DocBin
 
 from ner.baselines.crf import SCHEMES, CRFTagger, spans_to_tags, train
+from ner.components.crf_features import write_feature_config
+from ner.components.crf_lexicon import (LEXICON_FILE, Lexicon, jackknife_lexicons, read_lexicon, text_fold, word_lexicon,
+                                       write_lexicon)
+from ner.corpus.public import PUBLIC_LABELS
+from ner.text.charmap import normalize_chars
 from ner.schema import ENTITY_LABELS
 from ner.scoring import score_entity_sets
 
@@ -39,12 +44,51 @@ def spacy_files(path: Path) -> List[Path]:
     return files
 
 
-def load_docs(path: Path) -> List[Doc]:
+def load_docs(path: Path, sources: Optional[List[str]] = None) -> List[Doc]:
+    """The docs of every ``.spacy`` file under ``path``; ``sources`` gets each doc's file name."""
     vocab = spacy.blank("zh").vocab
     docs: List[Doc] = []
     for f in spacy_files(path):
-        docs += list(DocBin().from_disk(f).get_docs(vocab))
+        got = list(DocBin().from_disk(f).get_docs(vocab))
+        docs += got
+        if sources is not None:
+            sources += [f.name] * len(got)
     return docs
+
+
+def people_daily_words(exclude_test: bool = True) -> List[str]:
+    """The word tokens of People's Daily 1998 (../shared), for :func:`word_lexicon`.
+
+    Paragraphs sharing a clause (10+ characters) with the MSRA test set are left out, so that the word
+    boundaries of test sentences do not reach the model through the lexicon.
+    """
+    import re
+
+    from ner.corpus.converters import SPLITS, overlap_key
+    from ner.corpus.public.people_daily import iter_paragraphs, parse_line
+    from ner.settings import corpus_path
+
+    cut = r"[，。！？；：、,;:!?]"
+    test_clauses: set = set()
+    if exclude_test:
+        msra = next(sp for sp in SPLITS if sp.name == "msra_test")
+        for text, _ in msra.reader(msra.path()):
+            test_clauses.update(c for c in re.split(cut, overlap_key(text)) if len(c) >= 10)
+    words: List[str] = []
+    dropped = 0
+    for line in iter_paragraphs(corpus_path("corpora/people_daily_1998/199801.txt")):
+        _pid, text, toks, _brackets = parse_line(line)
+        if test_clauses and any(c in test_clauses for c in re.split(cut, overlap_key(text)) if len(c) >= 10):
+            dropped += 1
+            continue
+        words += [text[a:b] for a, b, _tag, _br in toks]
+    print(f"People's Daily words: {len(words):,} tokens ({dropped} paragraphs sharing a clause with MSRA test left out)", file=sys.stderr)
+    return words
+
+
+def annotated_labels(source: str) -> Tuple[str, ...]:
+    """The labels a training file annotates: the gold corpus all, the public corpora PERSON/LOC/ORG."""
+    return tuple(ENTITY_LABELS) if source.startswith("gold") else tuple(PUBLIC_LABELS)
 
 
 def has_missing(doc: Doc) -> bool:
@@ -69,18 +113,71 @@ def main() -> None:
     ap.add_argument("--missing", choices=("drop", "o"), default="drop", help="docs with missing labels: drop them, or read missing as O")
     ap.add_argument("--sample", type=int, default=0, help="train on a random N docs (0: all)")
     ap.add_argument("--seed", type=int, default=0)
+    ap.add_argument("--lexicon-folds", type=int, default=0,
+                    help="add lexicon features from the training entities, jackknifed over this many folds (0: none)")
+    ap.add_argument("--holdout-fold", type=int, default=-1, choices=range(-1, 5),
+                    help="hold out this fifth (0-4) of the gold training texts and score on it (-1: train on all)")
+    ap.add_argument("--also", type=Path, nargs="*", default=[],
+                    help="more .spacy files to score (PERSON/LOC/ORG only, e.g. training/assets/msra_dev.spacy)")
+    ap.add_argument("--drop-public-matches", action="store_true",
+                    help="also drop public-corpus docs where a PROGRAMME/SECTOR lexicon entry (reliability h/m) occurs")
+    ap.add_argument("--words", action="store_true",
+                    help="add word-boundary features from a word lexicon of People's Daily 1998 (../shared)")
+    ap.add_argument("--brackets", action="store_true", help="add inside-quotation/title-mark features")
+    ap.add_argument("--lexicon-min-count", type=int, default=1, help="entries seen fewer times as an entity are left out")
     ap.add_argument("--quiet", action="store_true")
     args = ap.parse_args()
 
     t0 = time.perf_counter()
-    docs = load_docs(args.train)
+    sources: List[str] = []
+    docs = load_docs(args.train, sources)
     n_all = len(docs)
     n_missing = sum(1 for d in docs if has_missing(d))
-    if args.missing == "drop":
-        docs = [d for d in docs if not has_missing(d)]
-    if args.sample and args.sample < len(docs):
-        docs = random.Random(args.seed).sample(docs, args.sample)
+    keep = [i for i, d in enumerate(docs) if args.missing != "drop" or not has_missing(d)]
+    if args.sample and args.sample < len(keep):
+        keep = random.Random(args.seed).sample(keep, args.sample)
+    docs, sources = [docs[i] for i in keep], [sources[i] for i in keep]
+    held: List[Doc] = []
+    if args.holdout_fold >= 0:
+        # a fold of the gold training texts (copies together) is neither trained on nor in the lexicon:
+        # settings are chosen on it, so that dev stays a test set
+        out = [i for i, (d, src) in enumerate(zip(docs, sources)) if src.startswith("gold") and text_fold("holdout:" + d.text, 5) == args.holdout_fold]
+        seen = set()
+        held = [docs[i] for i in out if not (docs[i].text in seen or seen.add(docs[i].text))]
+        drop = set(out)
+        docs, sources = [d for i, d in enumerate(docs) if i not in drop], [s for i, s in enumerate(sources) if i not in drop]
     data = [(d.text, spans_to_tags(len(d.text), doc_ents(d), args.scheme)) for d in docs]
+    lexicons = None
+    args.output.mkdir(parents=True, exist_ok=True)
+    if args.lexicon_folds:
+        lex_labels = [label for label in ENTITY_LABELS if label != "MONEY"]  # MONEY: rules and the model do well
+        full, per_fold, fold_of = jackknife_lexicons(
+            [(d.text, doc_ents(d), annotated_labels(src)) for d, src in zip(docs, sources)],
+            folds=args.lexicon_folds, min_count=args.lexicon_min_count, labels=lex_labels)
+        write_lexicon(full, args.output / LEXICON_FILE)
+        # a text from a corpus that leaves a label unannotated gets no features of that label: there, its
+        # O tags say nothing about the lexicon's reliability
+        views = {(k, labs): per_fold[k].only(labs) for k in set(fold_of) for labs in set(map(annotated_labels, sources))}
+        lexicons = [views[(k, annotated_labels(src))] for k, src in zip(fold_of, sources)]
+        if args.drop_public_matches:
+            drop_labels = set(ENTITY_LABELS) - set(PUBLIC_LABELS)
+            strong = full.only(drop_labels)
+            strong = type(full)({s: v for s, v in strong.entries.items() if set(v.values()) & {"h", "m"}})
+            kept = [i for i, src in enumerate(sources) if src.startswith("gold") or not strong.found(normalize_chars(data[i][0]))]
+            print(f"dropped {len(data) - len(kept):,} public docs with a likely {'/'.join(sorted(drop_labels))} mention", file=sys.stderr)
+            data, lexicons = [data[i] for i in kept], [lexicons[i] for i in kept]
+        print(f"lexicon: {len(full):,} entries ({args.lexicon_folds} jackknife folds)", file=sys.stderr)
+    elif (args.output / LEXICON_FILE).exists():
+        (args.output / LEXICON_FILE).unlink()
+    if args.words:
+        words = word_lexicon(people_daily_words())
+        print(f"word lexicon: {len(words):,} words", file=sys.stderr)
+        views = lexicons or [None] * len(data)
+        merged = {id(lx): words if lx is None else lx.merged(words) for lx in {id(lx): lx for lx in views}.values()}
+        lexicons = [merged[id(lx)] for lx in views]  # one merged lexicon per distinct fold view, shared by its docs
+        full_lexicon = read_lexicon(args.output / LEXICON_FILE) if args.lexicon_folds else Lexicon()
+        write_lexicon(full_lexicon.merged(words), args.output / LEXICON_FILE)
+    write_feature_config({"brackets": args.brackets}, args.output)
     n_chars = sum(len(t) for t, _ in data)
     print(f"train: {n_all} docs from {args.train}, {n_missing} with missing labels ({args.missing}); "
           f"training on {len(data)} docs, {n_chars:,} characters", file=sys.stderr)
@@ -88,28 +185,35 @@ def main() -> None:
     t1 = time.perf_counter()
     model_path = args.output / "model.crfsuite"
     train(data, model_path, c1=args.c1, c2=args.c2, max_iterations=args.max_iterations,
-          min_freq=args.min_freq, verbose=not args.quiet)
+          min_freq=args.min_freq, verbose=not args.quiet, lexicons=lexicons, brackets=args.brackets)
     t2 = time.perf_counter()
 
     tagger = CRFTagger(model_path)
-    dev_docs = load_docs(args.dev)
-    gold = [doc_ents(d) for d in dev_docs]
-    t3 = time.perf_counter()
-    pred = [tagger(d.text) for d in dev_docs]
-    t4 = time.perf_counter()
-    dev_chars = sum(len(d.text) for d in dev_docs)
-    scores = score_entity_sets(gold, pred, labels=ENTITY_LABELS)
-    print(f"\ndev ({args.dev}, {len(dev_docs)} docs), strict P / R / F:")
-    for label, s in scores["ents_per_type"].items():
-        print(f"  {label:10s} {s['p']:.3f} / {s['r']:.3f} / {s['f']:.3f}")
-    print(f"  {'micro':10s} {scores['ents_micro_p']:.3f} / {scores['ents_micro_r']:.3f} / {scores['ents_micro_f']:.3f}")
-    print(f"train {t2 - t1:.0f} s (data {t1 - t0:.0f} s); dev tagging {dev_chars / (t4 - t3):,.0f} chars/s; "
+    results = {}
+    sets = [("holdout", held, ENTITY_LABELS)] if held else []
+    sets.append(("dev", load_docs(args.dev), ENTITY_LABELS))
+    sets += [(p.stem, load_docs(p), PUBLIC_LABELS) for p in args.also]
+    speed = 0.0
+    for name, eval_docs, labels in sets:
+        gold = [[e for e in doc_ents(d) if e[2] in labels] for d in eval_docs]
+        t3 = time.perf_counter()
+        pred = [[e for e in tagger(d.text) if e[2] in labels] for d in eval_docs]
+        t4 = time.perf_counter()
+        if name == "dev":
+            speed = sum(len(d.text) for d in eval_docs) / (t4 - t3)
+        scores = score_entity_sets(gold, pred, labels=labels)
+        results[name] = {k: v for k, v in scores.items() if k.startswith("ents_micro") or k == "ents_per_type"}
+        print(f"\n{name} ({len(eval_docs)} docs), strict P / R / F:")
+        for label, sc in scores["ents_per_type"].items():
+            print(f"  {label:10s} {sc['p']:.3f} / {sc['r']:.3f} / {sc['f']:.3f}")
+        print(f"  {'micro':10s} {scores['ents_micro_p']:.3f} / {scores['ents_micro_r']:.3f} / {scores['ents_micro_f']:.3f}")
+    print(f"train {t2 - t1:.0f} s (data {t1 - t0:.0f} s); dev tagging {speed:,.0f} chars/s; "
           f"model {model_path} ({model_path.stat().st_size / 2**20:.1f} MiB)")
     meta = {
-        "params": {k: (str(v) if isinstance(v, Path) else v) for k, v in vars(args).items()},
+        "params": {k: (str(v) if isinstance(v, Path) else [str(x) for x in v] if isinstance(v, list) else v) for k, v in vars(args).items()},
         "train_docs": len(data), "train_chars": n_chars, "train_docs_in_files": n_all, "docs_with_missing": n_missing,
-        "train_seconds": round(t2 - t1, 1), "dev_docs": len(dev_docs),
-        "dev": {k: v for k, v in scores.items() if k.startswith("ents_micro") or k == "ents_per_type"},
+        "train_seconds": round(t2 - t1, 1), "holdout_docs": len(held),
+        **results,
     }
     (args.output / "meta.json").write_text(json.dumps(meta, indent=2, ensure_ascii=False), encoding="utf-8")
 

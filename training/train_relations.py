@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import argparse
 import sys
-from pathlib import Path
 from typing import Any, Dict, List, Optional
 
 from spacy.training import Example
@@ -39,16 +38,18 @@ def load_records(paths: List[str]) -> List[Dict[str, Any]]:
 
 def train(
     paths: List[str], out: Optional[str] = None, *, dev: Optional[List[str]] = None, threshold: float = 0.5, C: float = 1.0,
-    cv: int = 0, min_precision: float = 0.85,
+    cv: int = 0, min_precision: float = 0.85, min_micro_precision: Optional[float] = None,
 ) -> RelationExtractor:
     """Fit the scorer on ``paths`` and (optionally) save the component to ``out``; prints dev scores.
     With ``cv`` > 1, per-type thresholds are chosen by ``cv``-fold cross-validation on ``paths``
-    (never on dev): the best held-out F1 with precision >= ``min_precision``."""
+    (never on dev): the best held-out F1 with precision >= ``min_precision`` per type, or with
+    ``min_micro_precision`` the best held-out micro F1 whose micro precision reaches it."""
     nlp = blank_char_nlp()
     docs = [gold_doc(nlp, r) for r in load_records(paths)]
     comp = RelationExtractor(nlp, "relation_extractor", use_classifier=True, threshold=threshold)
     if cv > 1:
-        chosen = cross_validated_thresholds(comp.training_data(docs), comp.rules, folds=cv, C=C, min_precision=min_precision)
+        chosen = cross_validated_thresholds(comp.training_data(docs), comp.rules, folds=cv, C=C, min_precision=min_precision,
+                                            min_micro_precision=min_micro_precision)
         for label, (thr, p, r, f) in sorted(chosen.items()):
             print(f"cv {label:15s} threshold {thr:.2f}  held-out P={p:.3f} R={r:.3f} F={f:.3f}")
         comp.label_thresholds = {label: v[0] for label, v in chosen.items()}
@@ -77,9 +78,12 @@ def main(argv: Optional[List[str]] = None) -> None:
     ap.add_argument("--threshold", type=float, default=0.5)
     ap.add_argument("--C", type=float, default=1.0)
     ap.add_argument("--cv", type=int, default=0, help="choose per-type thresholds by K-fold cross-validation on the training data")
-    ap.add_argument("--min-precision", type=float, default=0.85)
+    ap.add_argument("--min-precision", type=float, default=0.85, help="per-type held-out precision the thresholds must reach")
+    ap.add_argument("--min-micro-precision", type=float, default=None,
+                    help="instead: held-out micro precision the thresholds must reach together (best micro F1)")
     a = ap.parse_args(argv)
-    train(a.gold, a.output, dev=a.dev, threshold=a.threshold, C=a.C, cv=a.cv, min_precision=a.min_precision)
+    train(a.gold, a.output, dev=a.dev, threshold=a.threshold, C=a.C, cv=a.cv, min_precision=a.min_precision,
+          min_micro_precision=a.min_micro_precision)
 
 
 if __name__ == "__main__":

@@ -12,74 +12,16 @@ Needs ``sklearn-crfsuite`` (the ``bench`` and ``test`` extras): ``pip install -e
 from __future__ import annotations
 
 import sys
-import unicodedata
 from pathlib import Path
 from typing import Any, Iterable, Iterator, List, Optional, Sequence, Tuple, Union
 
-from ..text.charmap import normalize_chars
+from ..components.crf_features import char_features, char_type, read_feature_config  # noqa: F401 (char_type re-exported)
+from ..components.crf_lexicon import LEXICON_FILE, Lexicon, read_lexicon
 
 Span = Tuple[int, int, str]
 PathLike = Union[str, Path]
 
 SCHEMES = ("bio", "biluo")
-_PAD_LEFT = ("<s2>", "<s1>")
-_PAD_RIGHT = ("</s1>", "</s2>")
-_CN_NUMERALS = set("零〇一二三四五六七八九十百千万亿两壹贰叁肆伍陆柒捌玖拾佰仟")
-
-
-def char_type(ch: str) -> str:
-    """A coarse class of one character: H(an), N(umeral, Chinese), D(igit), L(atin), S(pace), P(unct), O(ther)."""
-    if ch in _CN_NUMERALS:
-        return "N"
-    if ch.isspace():
-        return "S"
-    if ch.isdigit():
-        return "D"
-    if "\u4e00" <= ch <= "\u9fff" or "\u3400" <= ch <= "\u4dbf" or "\uf900" <= ch <= "\ufaff":
-        return "H"
-    if ch.isalpha():
-        return "L"
-    if unicodedata.category(ch)[0] in "PS":
-        return "P"
-    return "O"
-
-
-def _shown(ch: str) -> str:
-    # whitespace runs of any kind look alike to the model (one feature value, printable)
-    return "_" if ch.isspace() else ch
-
-
-def char_features(text: str) -> List[List[str]]:
-    """The CRF features of every character of ``text`` (one list of feature strings per character)."""
-    chars = [_shown(c) for c in normalize_chars(text)]
-    types = [char_type(c) for c in text]
-    n = len(chars)
-    c = [*_PAD_LEFT, *chars, *_PAD_RIGHT]
-    t = ["^", "^", *types, "$", "$"]
-    out: List[List[str]] = []
-    for i in range(2, n + 2):
-        cm2, cm1, c0, cp1, cp2 = c[i - 2], c[i - 1], c[i], c[i + 1], c[i + 2]
-        tm1, t0, tp1 = t[i - 1], t[i], t[i + 1]
-        out.append(
-            [
-                "bias",
-                "c0=" + c0,
-                "c-1=" + cm1,
-                "c+1=" + cp1,
-                "c-2=" + cm2,
-                "c+2=" + cp2,
-                "b-2=" + cm2 + cm1,
-                "b-1=" + cm1 + c0,
-                "b0=" + c0 + cp1,
-                "b+1=" + cp1 + cp2,
-                "c-1c+1=" + cm1 + cp1,
-                "t0=" + t0,
-                "t-1=" + tm1,
-                "t+1=" + tp1,
-                "t3=" + tm1 + t0 + tp1,
-            ]
-        )
-    return out
 
 
 def spans_to_tags(length: int, spans: Iterable[Span], scheme: str = "bio") -> List[str]:
@@ -145,8 +87,14 @@ def train(
     max_iterations: int = 100,
     min_freq: float = 0,
     verbose: bool = False,
+    lexicons: Optional[Sequence[Optional[Lexicon]]] = None,
+    brackets: bool = False,
 ) -> Any:
-    """Train an L-BFGS CRF on ``(text, per-character tags)`` pairs and save it to ``model_path``."""
+    """Train an L-BFGS CRF on ``(text, per-character tags)`` pairs and save it to ``model_path``.
+
+    ``lexicons`` (one per pair, e.g. the jackknifed fold lexicons) add lexicon features, ``brackets``
+    the inside-quotes features (:func:`ner.components.crf_features.char_features`).
+    """
     import sklearn_crfsuite
     from sklearn_crfsuite.trainer import LinePerIterationTrainer
 
@@ -175,7 +123,10 @@ def train(
     for text, tags in pairs:
         if len(tags) != len(text):
             raise ValueError(f"{len(tags)} tags for a text of {len(text)} characters")
-    crf.fit(_Lazy([t for t, _ in pairs], char_features), [list(tags) for _, tags in pairs])
+    if lexicons is not None and len(lexicons) != len(pairs):
+        raise ValueError(f"{len(lexicons)} lexicons for {len(pairs)} texts")
+    items = [(t, lexicons[i] if lexicons is not None else None) for i, (t, _) in enumerate(pairs)]
+    crf.fit(_Lazy(items, lambda item: char_features(*item, brackets=brackets)), [list(tags) for _, tags in pairs])
     return crf
 
 
@@ -195,7 +146,8 @@ class _Lazy:
 class CRFTagger:
     """A trained character CRF as an entity recogniser: ``tagger(text) -> [(start, end, label), ...]``."""
 
-    def __init__(self, model_path: PathLike) -> None:
+    def __init__(self, model_path: PathLike, lexicon: Optional[Lexicon] = None) -> None:
+        """``lexicon``: the one the model was trained with (default: ``lexicon.json.gz`` beside the model)."""
         import pycrfsuite
 
         self.path = Path(model_path)
@@ -204,9 +156,12 @@ class CRFTagger:
         self._tagger = pycrfsuite.Tagger()
         self._tagger.open(str(self.path))
         self.labels = sorted({t.partition("-")[2] for t in self._tagger.labels()} - {""})
+        beside = self.path.with_name(LEXICON_FILE)
+        self.lexicon = lexicon if lexicon is not None else (read_lexicon(beside) if beside.is_file() else None)
+        self.features = read_feature_config(self.path.parent)
 
     def tags(self, text: str) -> List[str]:
-        return list(self._tagger.tag(char_features(text))) if text else []
+        return list(self._tagger.tag(char_features(text, self.lexicon, **self.features))) if text else []
 
     def __call__(self, text: str) -> List[Span]:
         return tags_to_spans(self.tags(text), text)

@@ -1,11 +1,13 @@
 """The ``crf_ner`` pipeline component: entities from a character CRF (python-crfsuite).
 
 One CRF item per character, with hand-made features (the normalised character, its neighbours
-within two positions, the surrounding bigrams and character types: :func:`ner.baselines.crf.char_features`);
-the predicted BIO/BILUO tags become ``doc.ents``. Trained outside spaCy's loop by
+within two positions, the surrounding bigrams and character types, and matches of the lexicon of
+training entities: :func:`ner.components.crf_features.char_features`); the predicted BIO/BILUO tags
+become ``doc.ents``. Trained outside spaCy's loop by
 ``training/train_crf.py`` (issue 4.3: on gold dev it beat the neural BILUO tagger, micro F 0.733 vs
 0.715, at about three times its speed). The model is serialised with the pipeline, gzipped, and
-opened in memory: loading needs no path outside the pipeline directory.
+opened in memory, and its lexicon (if it was trained with one) beside it: loading needs no path
+outside the pipeline directory.
 """
 
 import gzip
@@ -19,8 +21,10 @@ from spacy.tokens import Doc, Span
 from spacy.training import Example
 from spacy.util import filter_spans
 
+from ..baselines.crf import tags_to_spans
 from ..tokenizer import doc_text
-from ..baselines.crf import char_features, tags_to_spans
+from .crf_features import FEATURE_DEFAULTS, char_features, read_feature_config
+from .crf_lexicon import LEXICON_FILE, Lexicon, read_lexicon, write_lexicon
 
 MODEL_FILE = "model.crfsuite.gz"
 
@@ -35,6 +39,10 @@ class CRFEntityRecognizer:
         self.scorer = scorer
         self._model: Optional[bytes] = None
         self._tagger: Any = None
+        #: the lexicon the model was trained with (None: a model without lexicon features)
+        self.lexicon: Optional[Lexicon] = None
+        #: the feature settings the model was trained with (``features.json`` of its training output)
+        self.features: Dict[str, Any] = dict(FEATURE_DEFAULTS)
 
     # ------------------------------------------------------------------ model
     @property
@@ -56,7 +64,8 @@ class CRFEntityRecognizer:
 
     def initialize(self, get_examples: Optional[Callable[[], Iterable[Example]]] = None, *,
                    nlp: Optional[Language] = None, model_path: Optional[Union[str, Path]] = None) -> None:
-        """Load a trained model (``training/train_crf.py`` output, ``.crfsuite`` or gzipped)."""
+        """Load a trained model (``training/train_crf.py`` output, ``.crfsuite`` or gzipped, with its
+        ``lexicon.json.gz`` beside it when it was trained with lexicon features)."""
         if model_path is None:
             if self._tagger is None:
                 raise ValueError(f"{self.name}: give [initialize.components.{self.name}] model_path (train one with training/train_crf.py)")
@@ -68,6 +77,9 @@ class CRFEntityRecognizer:
             raise FileNotFoundError(f"{self.name}: no CRF model at {path}")
         raw = path.read_bytes()
         self.set_model(gzip.decompress(raw) if raw[:2] == b"\x1f\x8b" else raw)
+        beside = path.with_name(LEXICON_FILE)
+        self.lexicon = read_lexicon(beside) if beside.is_file() else None
+        self.features = read_feature_config(path.parent)
 
     # ------------------------------------------------------------------ apply
     def __call__(self, doc: Doc) -> Doc:
@@ -76,7 +88,7 @@ class CRFEntityRecognizer:
         text = doc_text(doc)
         if not text:
             return doc
-        tags = self._tagger.tag(char_features(text))
+        tags = self._tagger.tag(char_features(text, self.lexicon, **self.features))
         spans: List[Span] = []
         for start, end, label in tags_to_spans(tags, text):
             span = doc.char_span(start, end, label=label, alignment_mode="contract")
@@ -98,32 +110,48 @@ class CRFEntityRecognizer:
         return get_ner_prf(examples)
 
     # ------------------------------------------------------------------ serialisation
+    def _cfg(self) -> Dict[str, Any]:
+        return {"overwrite": self.overwrite, "features": self.features}
+
+    def _set_cfg(self, cfg: Dict[str, Any]) -> None:
+        self.overwrite = bool(cfg.get("overwrite", self.overwrite))
+        # pipelines saved before feature settings existed used the defaults
+        self.features = {**FEATURE_DEFAULTS, **cfg.get("features", {})}
+
     def to_bytes(self, *, exclude: Iterable[str] = ()) -> bytes:
-        data: Dict[str, Any] = {"cfg": {"overwrite": self.overwrite}}
+        data: Dict[str, Any] = {"cfg": self._cfg()}
         if "model" not in exclude and self._model is not None:
             data["model"] = gzip.compress(self._model, mtime=0)
+            if self.lexicon is not None:
+                data["lexicon"] = self.lexicon.to_dict()
         return srsly.msgpack_dumps(data)
 
     def from_bytes(self, data: bytes, *, exclude: Iterable[str] = ()) -> "CRFEntityRecognizer":
         msg = srsly.msgpack_loads(data)
-        self.overwrite = bool(msg.get("cfg", {}).get("overwrite", self.overwrite))
+        self._set_cfg(msg.get("cfg", {}))
         if "model" in msg and "model" not in exclude:
             self.set_model(gzip.decompress(msg["model"]))
+            self.lexicon = Lexicon.from_dict(msg["lexicon"]) if "lexicon" in msg else None
         return self
 
     def to_disk(self, path: Union[str, Path], *, exclude: Iterable[str] = ()) -> None:
         path = Path(path)
         path.mkdir(parents=True, exist_ok=True)
-        srsly.write_json(path / "cfg.json", {"overwrite": self.overwrite})
+        srsly.write_json(path / "cfg.json", self._cfg())
         if "model" not in exclude and self._model is not None:
             (path / MODEL_FILE).write_bytes(gzip.compress(self._model, mtime=0))
+            if self.lexicon is not None:
+                write_lexicon(self.lexicon, path / LEXICON_FILE)
+            elif (path / LEXICON_FILE).exists():
+                (path / LEXICON_FILE).unlink()
 
     def from_disk(self, path: Union[str, Path], *, exclude: Iterable[str] = ()) -> "CRFEntityRecognizer":
         path = Path(path)
         if (path / "cfg.json").exists():
-            self.overwrite = bool(srsly.read_json(path / "cfg.json").get("overwrite", self.overwrite))
+            self._set_cfg(srsly.read_json(path / "cfg.json"))
         if "model" not in exclude and (path / MODEL_FILE).exists():
             self.set_model(gzip.decompress((path / MODEL_FILE).read_bytes()))
+            self.lexicon = read_lexicon(path / LEXICON_FILE) if (path / LEXICON_FILE).exists() else None
         return self
 
 

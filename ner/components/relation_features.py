@@ -246,12 +246,69 @@ def choose_thresholds(
     return out
 
 
-def cross_validated_thresholds(
-    data: Sequence[Tuple[Any, ...]], rules: RuleSet, *, folds: int = 5, C: float = 1.0, min_precision: float = 0.85, seed: int = 0
+def choose_thresholds_micro(
+    scored: Dict[str, List[Tuple[float, int]]],
+    n_gold: Dict[str, int],
+    *,
+    min_micro_precision: float = 0.85,
+    grid: Sequence[float] = tuple(round(0.30 + 0.02 * k, 2) for k in range(34)),
 ) -> Dict[str, Tuple[float, float, float, float]]:
-    """K-fold over documents: fit on K-1 folds, score the held-out one, then :func:`choose_thresholds`.
+    """Per-type thresholds for the best *micro* F1 whose micro precision reaches ``min_micro_precision``.
+
+    Starts from each type's best-F1 threshold, then, while micro precision is short of the target,
+    raises one type's threshold to a higher grid value: the move that keeps the most micro F1 per point
+    of precision gained. So the types that cost the most false positives per true one are tightened first,
+    instead of holding every type to the same precision. Returns label -> (threshold, P, R, F) per type.
+    """
+    labels = [label for label in scored if n_gold.get(label, 0)]
+    # per label and grid step: (tp, fp) at that threshold
+    counts = {label: [(sum(1 for p, y in scored[label] if y and p >= t), sum(1 for p, y in scored[label] if not y and p >= t))
+                      for t in grid] for label in labels}
+    total = sum(n_gold[label] for label in labels)
+
+    def micro(at: Dict[str, int]) -> Tuple[float, float]:
+        tp = sum(counts[label][at[label]][0] for label in labels)
+        fp = sum(counts[label][at[label]][1] for label in labels)
+        prec = tp / (tp + fp) if tp + fp else 0.0
+        rec = tp / total if total else 0.0
+        return prec, (2 * prec * rec / (prec + rec) if prec + rec else 0.0)
+
+    start = choose_thresholds(scored, n_gold, min_precision=0.0, grid=grid)
+    at = {label: grid.index(start[label][0]) for label in labels}
+    prec, f = micro(at)
+    while prec < min_micro_precision:
+        best: Optional[Tuple[float, str, int]] = None
+        for label in labels:
+            for step in range(at[label] + 1, len(grid)):
+                p2, f2 = micro({**at, label: step})
+                if p2 <= prec:
+                    continue
+                cost = (f - f2) / (p2 - prec)
+                if best is None or cost < best[0]:
+                    best = (cost, label, step)
+        if best is None:
+            break
+        at[best[1]] = best[2]
+        prec, f = micro(at)
+    out: Dict[str, Tuple[float, float, float, float]] = {}
+    for label in labels:
+        tp, fp = counts[label][at[label]]
+        p = tp / (tp + fp) if tp + fp else 0.0
+        r = tp / n_gold[label]
+        out[label] = (grid[at[label]], p, r, 2 * p * r / (p + r) if p + r else 0.0)
+    return out
+
+
+def cross_validated_thresholds(
+    data: Sequence[Tuple[Any, ...]], rules: RuleSet, *, folds: int = 5, C: float = 1.0, min_precision: float = 0.85, seed: int = 0,
+    min_micro_precision: Optional[float] = None,
+) -> Dict[str, Tuple[float, float, float, float]]:
+    """K-fold over documents: fit on K-1 folds, score the held-out one, then :func:`choose_thresholds`
+    (or, with ``min_micro_precision``, :func:`choose_thresholds_micro`).
     ``data`` is :meth:`RelationExtractor.training_data` output (view, candidates, labels, gold counts)."""
     scored, n_gold = cross_validated_scores(data, rules, folds=folds, C=C, seed=seed)
+    if min_micro_precision is not None:
+        return choose_thresholds_micro(scored, n_gold, min_micro_precision=min_micro_precision)
     return choose_thresholds(scored, n_gold, min_precision=min_precision)
 
 

@@ -1,0 +1,161 @@
+"""Character features of the CRF entity recogniser (``crf_ner``) and of the CRF baseline.
+
+Each character is one CRF item; its features are the (normalised) character, its neighbours within
+two positions, the four character bigrams around it, the character type (Han, Chinese numeral, digit,
+Latin, space, punctuation) of the character and its neighbours, and, with a :class:`Lexicon`, the
+lexicon matches covering it (:mod:`ner.components.crf_lexicon`).
+"""
+from __future__ import annotations
+
+import json
+import unicodedata
+from pathlib import Path
+from typing import Any, Dict, List, Optional, Union
+
+from ..text.charmap import normalize_chars
+from .crf_lexicon import Lexicon
+
+_PAD_LEFT = ("<s2>", "<s1>")
+_PAD_RIGHT = ("</s1>", "</s2>")
+_CN_NUMERALS = set("零〇一二三四五六七八九十百千万亿两壹贰叁肆伍陆柒捌玖拾佰仟")
+
+
+def char_type(ch: str) -> str:
+    """A coarse class of one character: H(an), N(umeral, Chinese), D(igit), L(atin), S(pace), P(unct), O(ther)."""
+    if ch in _CN_NUMERALS:
+        return "N"
+    if ch.isspace():
+        return "S"
+    if ch.isdigit():
+        return "D"
+    if "\u4e00" <= ch <= "\u9fff" or "\u3400" <= ch <= "\u4dbf" or "\uf900" <= ch <= "\ufaff":
+        return "H"
+    if ch.isalpha():
+        return "L"
+    if unicodedata.category(ch)[0] in "PS":
+        return "P"
+    return "O"
+
+
+_TYPE_CACHE: Dict[str, str] = {}
+
+
+def _types(text: str) -> List[str]:
+    """:func:`char_type` of every character, through a bounded cache."""
+    cache = _TYPE_CACHE
+    out = []
+    for ch in text:
+        kind = cache.get(ch)
+        if kind is None:
+            kind = char_type(ch)
+            if len(cache) < 65536:
+                cache[ch] = kind
+        out.append(kind)
+    return out
+
+
+def _shown(ch: str) -> str:
+    # whitespace runs of any kind look alike to the model (one feature value, printable)
+    return "_" if ch.isspace() else ch
+
+
+#: quotation and title marks whose insides get a feature: opener -> closer
+_BRACKETS = {"“": "”", "《": "》", "「": "」", "『": "』", "\"": "\"", "（": "）", "(": ")"}
+#: a bracket left open for longer than this (or across a sentence end or line break) counts as not closing
+_MAX_INSIDE = 40
+_STOPS = "。！？!?\n"
+
+
+def bracket_features(text: str) -> List[str]:
+    """Per character: ``in=X`` when inside a closed pair of quotation/title marks (X the opening mark),
+    ``in=X>`` for the last character before the closer, else ``""``.
+
+    Programme names are often quoted (“…贷”, 《…行动计划》) and run past a two-character window; the CRF
+    sees here that it is inside such a pair and where the pair ends.
+    """
+    out = [""] * len(text)
+    i, n = 0, len(text)
+    while i < n:
+        closer = _BRACKETS.get(text[i])
+        if closer is None:
+            i += 1
+            continue
+        j = i + 1
+        limit = min(n, i + 1 + _MAX_INSIDE)
+        while j < limit and text[j] != closer and text[j] not in _STOPS:
+            j += 1
+        if j < limit and text[j] == closer and j > i + 1:
+            mark = "in=" + text[i]
+            for k in range(i + 1, j - 1):
+                out[k] = mark
+            out[j - 1] = mark + ">"
+            i = j + 1
+        else:
+            i += 1
+    return out
+
+
+def char_features(text: str, lexicon: Optional[Lexicon] = None, *, brackets: bool = False) -> List[List[str]]:
+    """The CRF features of every character of ``text`` (one list of feature strings per character).
+
+    ``lexicon``: add its matches (:meth:`Lexicon.features`); ``brackets``: add :func:`bracket_features`.
+    """
+    norm = normalize_chars(text)
+    n = len(norm)
+    c = [*_PAD_LEFT, *(_shown(ch) for ch in norm), *_PAD_RIGHT]
+    t = ["^", "^", *_types(text), "$", "$"]
+    bi = [x + y for x, y in zip(c, c[1:])]  # bi[k] = c[k] + c[k + 1]
+    # one column per feature template (column-wise list comprehensions: ~2x a per-character loop);
+    # the character i of the text is c[i + 2]
+    cols = (
+        ["c0=" + x for x in c[2:n + 2]],
+        ["c-1=" + x for x in c[1:n + 1]],
+        ["c+1=" + x for x in c[3:n + 3]],
+        ["c-2=" + x for x in c[0:n]],
+        ["c+2=" + x for x in c[4:n + 4]],
+        ["b-2=" + x for x in bi[0:n]],
+        ["b-1=" + x for x in bi[1:n + 1]],
+        ["b0=" + x for x in bi[2:n + 2]],
+        ["b+1=" + x for x in bi[3:n + 3]],
+        ["c-1c+1=" + x + y for x, y in zip(c[1:n + 1], c[3:n + 3])],
+        ["t0=" + x for x in t[2:n + 2]],
+        ["t-1=" + x for x in t[1:n + 1]],
+        ["t+1=" + x for x in t[3:n + 3]],
+        ["t3=" + x + y + z for x, y, z in zip(t[1:n + 1], t[2:n + 2], t[3:n + 3])],
+    )
+    out: List[List[str]] = [["bias", *row] for row in zip(*cols)]
+    if lexicon is not None and len(lexicon):
+        for feats, extra in zip(out, lexicon.features(norm)):
+            feats.extend(extra)
+    if brackets:
+        for feats, mark in zip(out, bracket_features(norm)):
+            if mark:
+                feats.append(mark)
+    return out
+
+
+#: the feature settings' file name beside a trained ``model.crfsuite``
+FEATURES_FILE = "features.json"
+FEATURE_DEFAULTS: Dict[str, Any] = {"brackets": False}
+
+
+def read_feature_config(folder: Union[str, Path]) -> Dict[str, Any]:
+    """The feature settings a model was trained with (the defaults when the folder has none)."""
+    path = Path(folder) / FEATURES_FILE
+    cfg = dict(FEATURE_DEFAULTS)
+    if path.is_file():
+        cfg.update(json.loads(path.read_text(encoding="utf-8")))
+    unknown = set(cfg) - set(FEATURE_DEFAULTS)
+    if unknown:
+        raise ValueError(f"{path}: unknown feature settings {sorted(unknown)}")
+    return cfg
+
+
+def write_feature_config(cfg: Dict[str, Any], folder: Union[str, Path]) -> None:
+    Path(folder).mkdir(parents=True, exist_ok=True)
+    (Path(folder) / FEATURES_FILE).write_text(json.dumps({**FEATURE_DEFAULTS, **cfg}, sort_keys=True), encoding="utf-8")
+
+
+__all__ = ["FEATURES_FILE", "read_feature_config", "write_feature_config", "bracket_features", "char_features", "char_type"]
+
+

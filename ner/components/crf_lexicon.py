@@ -1,0 +1,237 @@
+"""Lexicon (gazetteer) features for the character CRF: entity names seen in training, with their reliability.
+
+A character CRF sees two characters either side; whether ``小麦`` or ``湘江银行`` is a name it has met
+before is beyond its window. :class:`Lexicon` holds every entity surface of the training data with, per
+label, how often the surface *was* that entity out of how often it *occurred* in texts that annotate the
+label (public corpora annotate PERSON/LOC/ORG only, so PROGRAMME/SECTOR/MONEY count over the gold
+corpus alone). Each character covered by a match gets a feature naming the label, its position in the
+match (B/I/E, S for one character) and a reliability bucket, so the model learns how far to trust a
+bucket rather than a surface (``lx=SECTOR-B-h``).
+
+A lexicon built from the very documents it is used on would look perfect in training, and the CRF
+would lean on it too much. :func:`jackknife_lexicons` therefore builds one lexicon per fold from the
+other folds (copies of one text fall into the same fold); the shipped lexicon uses all the data.
+"""
+from __future__ import annotations
+
+import gzip
+import hashlib
+import json
+from collections import Counter
+from pathlib import Path
+from typing import Dict, Iterable, List, Optional, Sequence, Set, Tuple, Union
+
+from ..text.charmap import normalize_chars
+
+Span = Tuple[int, int, str]
+#: (text, entity spans, labels the text's corpus annotates)
+LexDoc = Tuple[str, Sequence[Span], Sequence[str]]
+
+#: reliability buckets: share of occurrences that were the entity (high, mid, low)
+BUCKETS: Tuple[Tuple[float, str], ...] = ((0.7, "h"), (0.3, "m"), (0.0, "l"))
+MIN_LEN, MAX_LEN = 2, 12
+#: the lexicon's file name beside a trained ``model.crfsuite``
+LEXICON_FILE = "lexicon.json.gz"
+
+
+def _bucket(share: float) -> str:
+    for bound, name in BUCKETS:
+        if share >= bound:
+            return name
+    return BUCKETS[-1][1]
+
+
+def _usable(surface: str) -> bool:
+    return MIN_LEN <= len(surface) <= MAX_LEN and not any(c.isspace() for c in surface)
+
+
+class Lexicon:
+    """Surfaces (normalised characters) -> {label: reliability bucket}; matches give per-character features."""
+
+    def __init__(self, entries: Optional[Dict[str, Dict[str, str]]] = None) -> None:
+        self.entries: Dict[str, Dict[str, str]] = dict(entries or {})
+        # every proper prefix of an entry: a scan from one position stops at the first miss
+        self._prefixes = {s[:k] for s in self.entries for k in range(1, len(s))}
+        self._max_len = max((len(s) for s in self.entries), default=0)
+
+    def __len__(self) -> int:
+        return len(self.entries)
+
+    def found(self, norm: str) -> List[Tuple[int, int]]:
+        """Every ``(start, end)`` where an entry occurs in the normalised text ``norm`` (overlaps included)."""
+        out: List[Tuple[int, int]] = []
+        entries, prefixes, n = self.entries, self._prefixes, len(norm)
+        for i in range(n):
+            j = i + 1
+            while j <= n:
+                piece = norm[i:j]
+                if piece in entries:
+                    out.append((i, j))
+                if piece not in prefixes:
+                    break
+                j += 1
+        return out
+
+    def matches(self, norm: str) -> List[Tuple[int, int, str, str]]:
+        """Every ``(start, end, label, bucket)`` occurrence of an entry in the normalised text ``norm``."""
+        entries = self.entries
+        return [(i, j, label, bucket) for i, j in self.found(norm) for label, bucket in entries[norm[i:j]].items()]
+
+    def features(self, norm: str) -> List[List[str]]:
+        """Per character of ``norm``: ``lx=LABEL-POS-BUCKET`` for every match covering it (no duplicates)."""
+        feats: List[List[str]] = [[] for _ in norm]
+        for start, end, label, bucket in self.matches(norm):
+            if end - start == 1:
+                feats[start].append(f"lx={label}-S-{bucket}")
+                continue
+            feats[start].append(f"lx={label}-B-{bucket}")
+            for k in range(start + 1, end - 1):
+                feats[k].append(f"lx={label}-I-{bucket}")
+            feats[end - 1].append(f"lx={label}-E-{bucket}")
+        return [sorted(set(f)) if len(f) > 1 else f for f in feats]
+
+    def only(self, labels: Iterable[str]) -> "Lexicon":
+        """The entries of ``labels`` alone (for texts from a corpus that annotates only those labels)."""
+        keep = set(labels)
+        picked = {s: {l: b for l, b in v.items() if l in keep} for s, v in self.entries.items()}
+        return Lexicon({s: v for s, v in picked.items() if v})
+
+    def merged(self, other: "Lexicon") -> "Lexicon":
+        """This lexicon with the entries of ``other`` added (labels of both kept)."""
+        entries = {k: dict(v) for k, v in self.entries.items()}
+        for surface, labels in other.entries.items():
+            entries.setdefault(surface, {}).update(labels)
+        return Lexicon(entries)
+
+    def to_dict(self) -> Dict[str, Dict[str, str]]:
+        return self.entries
+
+    @classmethod
+    def from_dict(cls, data: Dict[str, Dict[str, str]]) -> "Lexicon":
+        return cls({str(k): {str(l): str(b) for l, b in v.items()} for k, v in data.items()})
+
+
+def write_lexicon(lexicon: Lexicon, path: Union[str, Path]) -> None:
+    """Save ``lexicon`` as gzipped JSON (sorted, so that the same lexicon gives the same bytes)."""
+    data = json.dumps(lexicon.to_dict(), ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+    Path(path).write_bytes(gzip.compress(data.encode("utf-8"), mtime=0))
+
+
+def read_lexicon(path: Union[str, Path]) -> Lexicon:
+    """Load a lexicon written by :func:`write_lexicon`."""
+    try:
+        return Lexicon.from_dict(json.loads(gzip.decompress(Path(path).read_bytes()).decode("utf-8")))
+    except (OSError, ValueError) as err:
+        raise ValueError(f"{path}: not a CRF lexicon ({err})") from err
+
+
+#: pseudo-labels of general words by length (the word lexicon marks word boundaries, not entities)
+WORD_LABELS: Tuple[str, ...] = ("W2", "W3", "W4")
+
+
+def word_lexicon(words: Iterable[str], *, min_count: int = 2, frequent: int = 20) -> Lexicon:
+    """A lexicon of general words (e.g. a segmented corpus's tokens): label ``W2``/``W3``/``W4`` by
+    length (4 = four or more), bucket ``f`` (seen ``frequent`` times or more) or ``r``.
+
+    Its features tell the CRF where words begin and end, which a two-character window cannot see.
+    Words of one character, with digits or Latin letters, or seen fewer than ``min_count`` times are left out.
+    """
+    counts = Counter(normalize_chars(w) for w in words)
+    entries: Dict[str, Dict[str, str]] = {}
+    for word, n in counts.items():
+        if n < min_count or not _usable(word) or len(word) > 8:
+            continue
+        if any(not ("\u4e00" <= c <= "\u9fff") for c in word):
+            continue
+        label = WORD_LABELS[min(len(word), 4) - 2]
+        entries[word] = {label: "f" if n >= frequent else "r"}
+    return Lexicon(entries)
+
+
+class _Counts:
+    """Entity and occurrence counts over a set of documents."""
+
+    def __init__(self) -> None:
+        self.entity: Counter = Counter()  # (surface, label) -> times annotated
+        self.occurs: Counter = Counter()  # (surface, label) -> times present in a text annotating label
+
+    def __isub__(self, other: "_Counts") -> "_Counts":
+        self.entity.subtract(other.entity)
+        self.occurs.subtract(other.occurs)
+        return self
+
+    def __iadd__(self, other: "_Counts") -> "_Counts":
+        self.entity.update(other.entity)
+        self.occurs.update(other.occurs)
+        return self
+
+    def lexicon(self, min_count: int) -> Lexicon:
+        entries: Dict[str, Dict[str, str]] = {}
+        for (surface, label), n in self.entity.items():
+            if n < min_count:
+                continue
+            seen = max(self.occurs[(surface, label)], n)
+            entries.setdefault(surface, {})[label] = _bucket(n / seen)
+        return Lexicon(entries)
+
+
+def _surfaces(docs: Sequence[LexDoc], labels: Optional[Set[str]]) -> Set[str]:
+    out: Set[str] = set()
+    for text, spans, _ in docs:
+        norm = normalize_chars(text)
+        for s, e, label in spans:
+            if (labels is None or label in labels) and _usable(norm[s:e]):
+                out.add(norm[s:e])
+    return out
+
+
+def _count(text: str, spans: Sequence[Span], annotated: Sequence[str], probe: Lexicon,
+           labels: Optional[Set[str]]) -> _Counts:
+    counts = _Counts()
+    norm = normalize_chars(text)
+    for s, e, label in spans:
+        if (labels is None or label in labels) and _usable(norm[s:e]):
+            counts.entity[(norm[s:e], label)] += 1
+    present = Counter(norm[s:e] for s, e in probe.found(norm))
+    for surface, n in present.items():
+        for label in annotated:
+            if labels is None or label in labels:
+                counts.occurs[(surface, label)] += n
+    return counts
+
+
+def text_fold(text: str, folds: int) -> int:
+    """A text's fold: a hash of the text, so that copies of one text share it."""
+    return int.from_bytes(hashlib.sha1(text.encode("utf-8", "surrogatepass")).digest()[:4], "big") % folds
+
+
+def jackknife_lexicons(docs: Sequence[LexDoc], *, folds: int = 5, min_count: int = 1,
+                       labels: Optional[Iterable[str]] = None) -> Tuple[Lexicon, List[Lexicon], List[int]]:
+    """The lexicon of all ``docs``, one lexicon per fold built without that fold, and each doc's fold.
+
+    Identical texts (an upsampled corpus) count once and share a fold.
+    """
+    wanted = set(labels) if labels is not None else None
+    seen: Set[str] = set()
+    unique: List[LexDoc] = []
+    for d in docs:
+        if d[0] not in seen:
+            seen.add(d[0])
+            unique.append(d)
+    probe = Lexicon({s: {} for s in _surfaces(unique, wanted)})
+    total, per_fold = _Counts(), [_Counts() for _ in range(folds)]
+    for text, spans, annotated in unique:
+        c = _count(text, spans, annotated, probe, wanted)
+        total += c
+        per_fold[text_fold(text, folds)] += c
+    full = total.lexicon(min_count)
+    lexicons = []
+    for k in range(folds):
+        rest = _Counts()
+        rest += total
+        rest -= per_fold[k]
+        lexicons.append(rest.lexicon(min_count))
+    return full, lexicons, [text_fold(d[0], folds) for d in docs]
+
+
+__all__ = ["WORD_LABELS", "word_lexicon", "BUCKETS", "LEXICON_FILE", "Lexicon", "jackknife_lexicons", "read_lexicon", "text_fold", "write_lexicon"]
