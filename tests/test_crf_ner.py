@@ -58,3 +58,14 @@ def test_crf_ner_without_model_says_so() -> None:
 def test_bad_model_bytes_are_rejected() -> None:
     with pytest.raises(ValueError, match="not a crfsuite model"):
         CRFEntityRecognizer(None).set_model(b"not a model")
+
+
+@pytest.mark.parametrize("text,kept", [
+    ("“潇湘贷", "潇湘贷"), ("潇湘贷”", "潇湘贷"), ("“潇湘贷”", "潇湘贷"), ("《三年行动计划》", "三年行动计划"),
+    ("“三亲”工作法", "“三亲”工作法"), ("“A”与“B”", "“A”与“B”"), ("”", ""),
+])
+def test_quotes_that_pair_with_nothing_inside_the_span_are_trimmed(text: str, kept: str) -> None:
+    from ner.components.crf_ner import trim_quotes
+
+    start, end = trim_quotes("前" + text + "后", 1, 1 + len(text))
+    assert ("前" + text + "后")[start:end] == kept

@@ -12,7 +12,7 @@ outside the pipeline directory.
 
 import gzip
 from pathlib import Path
-from typing import Any, Callable, Dict, Iterable, Iterator, List, Optional, Union
+from typing import Any, Callable, Dict, Iterable, Iterator, List, Optional, Tuple, Union
 
 import srsly
 from spacy.language import Language
@@ -27,6 +27,34 @@ from .crf_features import FEATURE_DEFAULTS, char_features, read_feature_config
 from .crf_lexicon import LEXICON_FILE, Lexicon, read_lexicon, write_lexicon
 
 MODEL_FILE = "model.crfsuite.gz"
+#: opening -> closing quotation and title marks (after character normalisation)
+_PAIRS = {"“": "”", "‘": "’", "《": "》", "「": "」", "『": "』", "〈": "〉"}
+_CLOSERS = {v: k for k, v in _PAIRS.items()}
+
+
+def trim_quotes(text: str, start: int, end: int) -> Tuple[int, int]:
+    """The span without quotation or title marks that pair with nothing inside it (GUIDELINES: quotes
+    that wrap a whole name stay outside; ``“三亲”工作法`` keeps its pair). A character model often
+    takes in the opening mark of ``“潇湘贷”`` or leaves a closing one dangling."""
+    while start < end:
+        ch = text[start]
+        if ch in _PAIRS and text.find(_PAIRS[ch], start + 1, end) == end - 1:  # one pair wraps it all
+            start, end = start + 1, end - 1
+        elif ch in _PAIRS and _PAIRS[ch] not in text[start + 1:end]:
+            start += 1
+        elif ch in _CLOSERS:
+            start += 1
+        else:
+            break
+    while end > start:
+        ch = text[end - 1]
+        if ch in _CLOSERS and _CLOSERS[ch] not in text[start:end - 1]:
+            end -= 1
+        elif ch in _PAIRS:
+            end -= 1
+        else:
+            break
+    return start, end
 
 
 class CRFEntityRecognizer:
@@ -91,6 +119,9 @@ class CRFEntityRecognizer:
         tags = self._tagger.tag(char_features(text, self.lexicon, **self.features))
         spans: List[Span] = []
         for start, end, label in tags_to_spans(tags, text):
+            start, end = trim_quotes(text, start, end)
+            if start >= end:
+                continue
             span = doc.char_span(start, end, label=label, alignment_mode="contract")
             if span is not None and len(span):
                 spans.append(span)
