@@ -59,8 +59,10 @@ def _shown(ch: str) -> str:
     return "_" if ch.isspace() else ch
 
 
-#: quotation and title marks whose insides get a feature: opener -> closer
-_BRACKETS = {"“": "”", "《": "》", "「": "」", "『": "』", "\"": "\"", "（": "）", "(": ")"}
+#: Chinese quotation and title marks, opener -> closer (after :func:`normalize_chars`, which keeps them)
+QUOTE_PAIRS = {"“": "”", "‘": "’", "《": "》", "「": "」", "『": "』", "〈": "〉"}
+#: the pairs whose insides get a bracket feature (the text is normalised: full-width brackets are ASCII)
+_BRACKETS = {**QUOTE_PAIRS, "\"": "\"", "(": ")"}
 #: a bracket left open for longer than this (or across a sentence end or line break) counts as not closing
 _MAX_INSIDE = 40
 _STOPS = "。！？!?\n"
@@ -156,6 +158,6 @@ def write_feature_config(cfg: Dict[str, Any], folder: Union[str, Path]) -> None:
     (Path(folder) / FEATURES_FILE).write_text(json.dumps({**FEATURE_DEFAULTS, **cfg}, sort_keys=True), encoding="utf-8")
 
 
-__all__ = ["FEATURES_FILE", "read_feature_config", "write_feature_config", "bracket_features", "char_features", "char_type"]
+__all__ = ["QUOTE_PAIRS", "FEATURES_FILE", "read_feature_config", "write_feature_config", "bracket_features", "char_features", "char_type"]
 
 

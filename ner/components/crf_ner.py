@@ -23,12 +23,11 @@ from spacy.util import filter_spans
 
 from ..baselines.crf import tags_to_spans
 from ..tokenizer import doc_text
-from .crf_features import FEATURE_DEFAULTS, char_features, read_feature_config
+from .crf_features import FEATURE_DEFAULTS, QUOTE_PAIRS, char_features, read_feature_config
 from .crf_lexicon import LEXICON_FILE, Lexicon, read_lexicon, write_lexicon
 
 MODEL_FILE = "model.crfsuite.gz"
-#: opening -> closing quotation and title marks (after character normalisation)
-_PAIRS = {"“": "”", "‘": "’", "《": "》", "「": "」", "『": "』", "〈": "〉"}
+_PAIRS = QUOTE_PAIRS
 _CLOSERS = {v: k for k, v in _PAIRS.items()}
 
 
