@@ -27,7 +27,7 @@ from spacy.tokens import Doc, DocBin
 
 from ner.baselines.crf import SCHEMES, CRFTagger, spans_to_tags, train
 from ner.components.crf_features import write_feature_config
-from ner.components.crf_lexicon import (LEXICON_FILE, Lexicon, jackknife_lexicons, read_lexicon, text_fold, word_lexicon,
+from ner.components.crf_lexicon import (LEXICON_FILE, Lexicon, jackknife_lexicons, text_fold, word_lexicon,
                                        write_lexicon)
 from ner.corpus.public import PUBLIC_LABELS
 from ner.text.charmap import normalize_chars
@@ -88,7 +88,12 @@ def people_daily_words(exclude_test: bool = True) -> List[str]:
 
 def annotated_labels(source: str) -> Tuple[str, ...]:
     """The labels a training file annotates: the gold corpus all, the public corpora PERSON/LOC/ORG."""
-    return tuple(ENTITY_LABELS) if source.startswith("gold") else tuple(PUBLIC_LABELS)
+    return tuple(ENTITY_LABELS) if is_gold(source) else tuple(PUBLIC_LABELS)
+
+
+def is_gold(source: str) -> bool:
+    """Is this training file (name) from the gold corpus? (prepare_ner_data.py names them gold_*.spacy)"""
+    return source.startswith("gold")
 
 
 def has_missing(doc: Doc) -> bool:
@@ -141,20 +146,20 @@ def main() -> None:
     if args.holdout_fold >= 0:
         # a fold of the gold training texts (copies together) is neither trained on nor in the lexicon:
         # settings are chosen on it, so that dev stays a test set
-        out = [i for i, (d, src) in enumerate(zip(docs, sources)) if src.startswith("gold") and text_fold("holdout:" + d.text, 5) == args.holdout_fold]
+        out = [i for i, (d, src) in enumerate(zip(docs, sources)) if is_gold(src) and text_fold("holdout:" + d.text, 5) == args.holdout_fold]
         seen = set()
         held = [docs[i] for i in out if not (docs[i].text in seen or seen.add(docs[i].text))]
         drop = set(out)
         docs, sources = [d for i, d in enumerate(docs) if i not in drop], [s for i, s in enumerate(sources) if i not in drop]
     data = [(d.text, spans_to_tags(len(d.text), doc_ents(d), args.scheme)) for d in docs]
     lexicons = None
+    full: Optional[Lexicon] = None  # the lexicon shipped with the model
     args.output.mkdir(parents=True, exist_ok=True)
     if args.lexicon_folds:
         lex_labels = [label for label in ENTITY_LABELS if label != "MONEY"]  # MONEY: rules and the model do well
         full, per_fold, fold_of = jackknife_lexicons(
             [(d.text, doc_ents(d), annotated_labels(src)) for d, src in zip(docs, sources)],
             folds=args.lexicon_folds, min_count=args.lexicon_min_count, labels=lex_labels)
-        write_lexicon(full, args.output / LEXICON_FILE)
         # a text from a corpus that leaves a label unannotated gets no features of that label: there, its
         # O tags say nothing about the lexicon's reliability
         views = {(k, labs): per_fold[k].only(labs) for k in set(fold_of) for labs in set(map(annotated_labels, sources))}
@@ -163,20 +168,21 @@ def main() -> None:
             drop_labels = set(ENTITY_LABELS) - set(PUBLIC_LABELS)
             strong = full.only(drop_labels)
             strong = type(full)({s: v for s, v in strong.entries.items() if set(v.values()) & {"h", "m"}})
-            kept = [i for i, src in enumerate(sources) if src.startswith("gold") or not strong.found(normalize_chars(data[i][0]))]
+            kept = [i for i, src in enumerate(sources) if is_gold(src) or not strong.found(normalize_chars(data[i][0]))]
             print(f"dropped {len(data) - len(kept):,} public docs with a likely {'/'.join(sorted(drop_labels))} mention", file=sys.stderr)
             data, lexicons = [data[i] for i in kept], [lexicons[i] for i in kept]
         print(f"lexicon: {len(full):,} entries ({args.lexicon_folds} jackknife folds)", file=sys.stderr)
-    elif (args.output / LEXICON_FILE).exists():
-        (args.output / LEXICON_FILE).unlink()
     if args.words:
         words = word_lexicon(people_daily_words())
         print(f"word lexicon: {len(words):,} words", file=sys.stderr)
         views = lexicons or [None] * len(data)
         merged = {id(lx): words if lx is None else lx.merged(words) for lx in {id(lx): lx for lx in views}.values()}
         lexicons = [merged[id(lx)] for lx in views]  # one merged lexicon per distinct fold view, shared by its docs
-        full_lexicon = read_lexicon(args.output / LEXICON_FILE) if args.lexicon_folds else Lexicon()
-        write_lexicon(full_lexicon.merged(words), args.output / LEXICON_FILE)
+        full = words if full is None else full.merged(words)
+    if full is not None:
+        write_lexicon(full, args.output / LEXICON_FILE)
+    elif (args.output / LEXICON_FILE).exists():
+        (args.output / LEXICON_FILE).unlink()
     write_feature_config({"brackets": args.brackets}, args.output)
     n_chars = sum(len(t) for t, _ in data)
     print(f"train: {n_all} docs from {args.train}, {n_missing} with missing labels ({args.missing}); "

@@ -15,8 +15,8 @@ import sys
 from pathlib import Path
 from typing import Any, Iterable, Iterator, List, Optional, Sequence, Tuple, Union
 
-from ..components.crf_features import char_features, char_type, read_feature_config  # noqa: F401 (char_type re-exported)
-from ..components.crf_lexicon import LEXICON_FILE, Lexicon, read_lexicon
+from ..components.crf_features import char_features, char_type, read_companions  # noqa: F401 (char_type re-exported)
+from ..components.crf_lexicon import Lexicon
 
 Span = Tuple[int, int, str]
 PathLike = Union[str, Path]
@@ -156,9 +156,8 @@ class CRFTagger:
         self._tagger = pycrfsuite.Tagger()
         self._tagger.open(str(self.path))
         self.labels = sorted({t.partition("-")[2] for t in self._tagger.labels()} - {""})
-        beside = self.path.with_name(LEXICON_FILE)
-        self.lexicon = lexicon if lexicon is not None else (read_lexicon(beside) if beside.is_file() else None)
-        self.features = read_feature_config(self.path.parent)
+        beside, self.features = read_companions(self.path)
+        self.lexicon = lexicon if lexicon is not None else beside
 
     def tags(self, text: str) -> List[str]:
         return list(self._tagger.tag(char_features(text, self.lexicon, **self.features))) if text else []

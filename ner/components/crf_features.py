@@ -10,10 +10,10 @@ from __future__ import annotations
 import json
 import unicodedata
 from pathlib import Path
-from typing import Any, Dict, List, Optional, Union
+from typing import Any, Dict, List, Optional, Tuple, Union
 
 from ..text.charmap import normalize_chars
-from .crf_lexicon import Lexicon
+from .crf_lexicon import LEXICON_FILE, Lexicon, read_lexicon
 
 _PAD_LEFT = ("<s2>", "<s1>")
 _PAD_RIGHT = ("</s1>", "</s2>")
@@ -153,11 +153,17 @@ def read_feature_config(folder: Union[str, Path]) -> Dict[str, Any]:
     return cfg
 
 
+def read_companions(model_file: Union[str, Path]) -> Tuple[Optional[Lexicon], Dict[str, Any]]:
+    """The lexicon (None if there is none) and feature settings saved beside a trained ``model.crfsuite``."""
+    beside = Path(model_file).with_name(LEXICON_FILE)
+    return (read_lexicon(beside) if beside.is_file() else None), read_feature_config(Path(model_file).parent)
+
+
 def write_feature_config(cfg: Dict[str, Any], folder: Union[str, Path]) -> None:
     Path(folder).mkdir(parents=True, exist_ok=True)
     (Path(folder) / FEATURES_FILE).write_text(json.dumps({**FEATURE_DEFAULTS, **cfg}, sort_keys=True), encoding="utf-8")
 
 
-__all__ = ["QUOTE_PAIRS", "FEATURES_FILE", "read_feature_config", "write_feature_config", "bracket_features", "char_features", "char_type"]
+__all__ = ["QUOTE_PAIRS", "FEATURES_FILE", "read_companions", "read_feature_config", "write_feature_config", "bracket_features", "char_features", "char_type"]
 
 

@@ -52,7 +52,6 @@ class Lexicon:
         self.entries: Dict[str, Dict[str, str]] = dict(entries or {})
         # every proper prefix of an entry: a scan from one position stops at the first miss
         self._prefixes = {s[:k] for s in self.entries for k in range(1, len(s))}
-        self._max_len = max((len(s) for s in self.entries), default=0)
 
     def __len__(self) -> int:
         return len(self.entries)
@@ -175,23 +174,22 @@ class _Counts:
         return Lexicon(entries)
 
 
+def _entities(norm: str, spans: Sequence[Span], labels: Optional[Set[str]]) -> Iterable[Tuple[str, str]]:
+    """``(surface, label)`` of the spans that can be lexicon entries (of ``labels``, usable length)."""
+    for s, e, label in spans:
+        if (labels is None or label in labels) and _usable(norm[s:e]):
+            yield norm[s:e], label
+
+
 def _surfaces(docs: Sequence[LexDoc], labels: Optional[Set[str]]) -> Set[str]:
-    out: Set[str] = set()
-    for text, spans, _ in docs:
-        norm = normalize_chars(text)
-        for s, e, label in spans:
-            if (labels is None or label in labels) and _usable(norm[s:e]):
-                out.add(norm[s:e])
-    return out
+    return {surface for text, spans, _ in docs for surface, _ in _entities(normalize_chars(text), spans, labels)}
 
 
 def _count(text: str, spans: Sequence[Span], annotated: Sequence[str], probe: Lexicon,
            labels: Optional[Set[str]]) -> _Counts:
     counts = _Counts()
     norm = normalize_chars(text)
-    for s, e, label in spans:
-        if (labels is None or label in labels) and _usable(norm[s:e]):
-            counts.entity[(norm[s:e], label)] += 1
+    counts.entity.update(_entities(norm, spans, labels))
     present = Counter(norm[s:e] for s, e in probe.found(norm))
     for surface, n in present.items():
         for label in annotated:

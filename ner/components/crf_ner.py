@@ -23,12 +23,11 @@ from spacy.util import filter_spans
 
 from ..baselines.crf import tags_to_spans
 from ..tokenizer import doc_text
-from .crf_features import FEATURE_DEFAULTS, QUOTE_PAIRS, char_features, read_feature_config
+from .crf_features import FEATURE_DEFAULTS, QUOTE_PAIRS, char_features, read_companions
 from .crf_lexicon import LEXICON_FILE, Lexicon, read_lexicon, write_lexicon
 
 MODEL_FILE = "model.crfsuite.gz"
-_PAIRS = QUOTE_PAIRS
-_CLOSERS = {v: k for k, v in _PAIRS.items()}
+_CLOSERS = {v: k for k, v in QUOTE_PAIRS.items()}
 
 
 def trim_quotes(text: str, start: int, end: int) -> Tuple[int, int]:
@@ -37,9 +36,9 @@ def trim_quotes(text: str, start: int, end: int) -> Tuple[int, int]:
     takes in the opening mark of ``“潇湘贷”`` or leaves a closing one dangling."""
     while start < end:
         ch = text[start]
-        if ch in _PAIRS and text.find(_PAIRS[ch], start + 1, end) == end - 1:  # one pair wraps it all
+        if ch in QUOTE_PAIRS and text.find(QUOTE_PAIRS[ch], start + 1, end) == end - 1:  # one pair wraps it all
             start, end = start + 1, end - 1
-        elif ch in _PAIRS and _PAIRS[ch] not in text[start + 1:end]:
+        elif ch in QUOTE_PAIRS and QUOTE_PAIRS[ch] not in text[start + 1:end]:
             start += 1
         elif ch in _CLOSERS:
             start += 1
@@ -49,7 +48,7 @@ def trim_quotes(text: str, start: int, end: int) -> Tuple[int, int]:
         ch = text[end - 1]
         if ch in _CLOSERS and _CLOSERS[ch] not in text[start:end - 1]:
             end -= 1
-        elif ch in _PAIRS:
+        elif ch in QUOTE_PAIRS:
             end -= 1
         else:
             break
@@ -104,9 +103,7 @@ class CRFEntityRecognizer:
             raise FileNotFoundError(f"{self.name}: no CRF model at {path}")
         raw = path.read_bytes()
         self.set_model(gzip.decompress(raw) if raw[:2] == b"\x1f\x8b" else raw)
-        beside = path.with_name(LEXICON_FILE)
-        self.lexicon = read_lexicon(beside) if beside.is_file() else None
-        self.features = read_feature_config(path.parent)
+        self.lexicon, self.features = read_companions(path)
 
     # ------------------------------------------------------------------ apply
     def __call__(self, doc: Doc) -> Doc:
