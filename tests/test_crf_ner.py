@@ -39,7 +39,8 @@ def test_crf_ner_sets_entities_and_round_trips(model_file: Path, tmp_path: Path)
     got = {(e.text, e.label_) for e in doc.ents}
     assert {(_BANK, "ORG"), (_CITY, "LOC"), ("3亿元", "MONEY")} <= got
     nlp.to_disk(tmp_path / "pipe")
-    assert (tmp_path / "pipe" / "crf_ner" / "model.crfsuite.gz").is_file()
+    assert (tmp_path / "pipe" / "crf_ner" / "model.npz").is_file()  # the compiled form, not crfsuite bytes
+    assert not (tmp_path / "pipe" / "crf_ner" / "model.crfsuite.gz").exists()
     again = spacy.load(tmp_path / "pipe")
     assert [(e.start_char, e.end_char, e.label_) for e in again(doc.text).ents] == [(e.start_char, e.end_char, e.label_) for e in doc.ents]
     comp = CRFEntityRecognizer(None).from_bytes(nlp.get_pipe("crf_ner").to_bytes())

@@ -21,7 +21,10 @@ from collections import Counter
 from pathlib import Path
 from typing import Dict, Iterable, List, Optional, Sequence, Set, Tuple, Union
 
+import numpy as np
+
 from ..text.charmap import normalize_chars
+from .int_table import IntTable
 
 Span = Tuple[int, int, str]
 #: (text, entity spans, labels the text's corpus annotates)
@@ -32,6 +35,14 @@ BUCKETS: Tuple[Tuple[float, str], ...] = ((0.7, "h"), (0.3, "m"), (0.0, "l"))
 MIN_LEN, MAX_LEN = 2, 12
 #: the lexicon's file name beside a trained ``model.crfsuite``
 LEXICON_FILE = "lexicon.json.gz"
+
+
+#: the second half of a scan key where there is no second character (above every code point)
+_NO_CHAR = 0x1FFFFF
+
+
+def _head_key(head: str) -> int:
+    return (ord(head[0]) << 21) | (ord(head[1]) if len(head) > 1 else _NO_CHAR)
 
 
 def _bucket(share: float) -> str:
@@ -52,6 +63,10 @@ class Lexicon:
         self.entries: Dict[str, Dict[str, str]] = dict(entries or {})
         # every proper prefix of an entry: a scan from one position stops at the first miss
         self._prefixes = {s[:k] for s in self.entries for k in range(1, len(s))}
+        # where a scan can start: the first two characters of an entry (or a one-character entry)
+        self._heads = {s[:2] for s in self.entries}
+        self._head_table: Optional[IntTable] = None  # built on the first scan
+        self._single_heads = any(len(h) == 1 for h in self._heads)
 
     def __len__(self) -> int:
         return len(self.entries)
@@ -60,7 +75,7 @@ class Lexicon:
         """Every ``(start, end)`` where an entry occurs in the normalised text ``norm`` (overlaps included)."""
         out: List[Tuple[int, int]] = []
         entries, prefixes, n = self.entries, self._prefixes, len(norm)
-        for i in range(n):
+        for i in self._scan_starts(norm):
             j = i + 1
             while j <= n:
                 piece = norm[i:j]
@@ -71,23 +86,45 @@ class Lexicon:
                 j += 1
         return out
 
+    def _scan_starts(self, norm: str) -> List[int]:
+        """The positions of ``norm`` where an entry's first two characters (or a one-character entry) begin."""
+        if not self._heads:
+            return []
+        if self._head_table is None:
+            keys = np.array([_head_key(h) for h in self._heads], dtype=np.int64)
+            self._head_table = IntTable(keys, np.ones(len(keys), dtype=np.int64), 0)
+        cps = np.frombuffer(norm.encode("utf-32-le", "surrogatepass"), dtype=np.uint32).astype(np.int64)
+        nxt = np.append(cps[1:], _NO_CHAR)
+        hit = self._head_table.get((cps << 21) | nxt)
+        if self._single_heads:
+            hit |= self._head_table.get((cps << 21) | _NO_CHAR)
+        return np.flatnonzero(hit).tolist()
+
     def matches(self, norm: str) -> List[Tuple[int, int, str, str]]:
         """Every ``(start, end, label, bucket)`` occurrence of an entry in the normalised text ``norm``."""
         entries = self.entries
         return [(i, j, label, bucket) for i, j in self.found(norm) for label, bucket in entries[norm[i:j]].items()]
 
-    def features(self, norm: str) -> List[List[str]]:
-        """Per character of ``norm``: ``lx=LABEL-POS-BUCKET`` for every match covering it (no duplicates)."""
-        feats: List[List[str]] = [[] for _ in norm]
+    def feature_positions(self, norm: str) -> Set[Tuple[int, str]]:
+        """``(position, lx=LABEL-POS-BUCKET)`` for every match of the normalised text ``norm`` and
+        every character it covers (POS: B, I, E, or S for a one-character match)."""
+        out: Set[Tuple[int, str]] = set()
         for start, end, label, bucket in self.matches(norm):
             if end - start == 1:
-                feats[start].append(f"lx={label}-S-{bucket}")
+                out.add((start, f"lx={label}-S-{bucket}"))
                 continue
-            feats[start].append(f"lx={label}-B-{bucket}")
-            for k in range(start + 1, end - 1):
-                feats[k].append(f"lx={label}-I-{bucket}")
-            feats[end - 1].append(f"lx={label}-E-{bucket}")
-        return [sorted(set(f)) if len(f) > 1 else f for f in feats]
+            out.add((start, f"lx={label}-B-{bucket}"))
+            inner = f"lx={label}-I-{bucket}"
+            out.update((k, inner) for k in range(start + 1, end - 1))
+            out.add((end - 1, f"lx={label}-E-{bucket}"))
+        return out
+
+    def features(self, norm: str) -> List[List[str]]:
+        """Per character of ``norm``: its :meth:`feature_positions` features, sorted."""
+        feats: List[List[str]] = [[] for _ in norm]
+        for k, f in self.feature_positions(norm):
+            feats[k].append(f)
+        return [sorted(f) if len(f) > 1 else f for f in feats]
 
     def only(self, labels: Iterable[str]) -> "Lexicon":
         """The entries of ``labels`` alone (for texts from a corpus that annotates only those labels)."""

@@ -16,7 +16,7 @@ from typing import Any, Dict, Iterable, List, Optional, Sequence, Set, Tuple, Un
 import numpy as np
 
 from ..schema import RELATION_TYPES, allowed_relations
-from .relation_rules import MASK, Candidate, RuleSet, View
+from .relation_rules import MASK, Candidate, Ent, RuleSet, View
 
 PairKey = Tuple[str, int, int]
 #: Entries of the feature-hash cache before it is emptied. Feature strings hold entity suffixes and
@@ -74,34 +74,27 @@ class PairScorer:
         self.bias = float(bias)
         self.trained = weights is not None
         self._hash_cache: Dict[str, int] = {}
+        self._label_caches: Dict[str, Dict[str, int]] = {}
+        self._label_cached = 0
 
     # ------------------------------------------------------------------ features
-    def features(self, v: View, c: Candidate) -> List[str]:
-        """Feature strings of one candidate."""
-        h, t = v.ents[c.head], v.ents[c.tail]
-        L = c.label
-        lo, hi = (h, t) if h.cs <= t.cs else (t, h)
+    # A candidate's features are ``L=<label>`` and ``<label>|<body>`` for the bodies of three parts:
+    # the stretch between (and around) the two entities, the two entities in their roles, and the rule.
+    # The parts do not depend on the label, so :meth:`score` builds each once per pair of entities and
+    # hashes ``<label>|<body>`` through a per-label cache.
+    def _span_bodies(self, v: View, lo: Ent, hi: Ent) -> List[str]:
+        """Bodies of the text between the entities ``lo`` (first) and ``hi`` and just around them."""
         between = v.C[lo.ce : hi.cs]
         n_between = sum(1 for e in v.ents if lo.ce <= e.cs and e.ce <= hi.cs)
         f = [
-            f"L={L}",
-            f"{L}|hl={h.label}|tl={t.label}",
-            f"{L}|order={'ht' if h.cs <= t.cs else 'th'}",
-            f"{L}|dist={_bucket(len(between))}",
-            f"{L}|same_sent={h.sent == t.sent}",
-            f"{L}|same_clause={h.clause == t.clause}",
-            f"{L}|rule={c.rule or 'none'}",
-            f"{L}|rulefam={(c.rule or 'none').split('.')[0]}",
-            f"{L}|nbetween={_bucket(n_between)}",
-            f"{L}|hsuf={h.text[-1:]}",
-            f"{L}|tsuf={t.text[-1:]}",
-            f"{L}|hsuf2={h.text[-2:]}",
-            f"{L}|tsuf2={t.text[-2:]}",
-            f"{L}|hlender={self.rules.is_lender(h.text)}",
-            f"{L}|punct={any(ch in between for ch in ',;:')}",
+            f"dist={_bucket(len(between))}",
+            f"same_sent={lo.sent == hi.sent}",
+            f"same_clause={lo.clause == hi.clause}",
+            f"nbetween={_bucket(n_between)}",
+            f"punct={any(ch in between for ch in ',;:')}",
         ]
         if len(between) <= 4:
-            f.append(f"{L}|gap={between}")
+            f.append(f"gap={between}")
         left = v.C[max(0, lo.cs - 4) : lo.cs]
         right = v.C[hi.ce : hi.ce + 4]
         for kind, name in _TRIGGER_KINDS:
@@ -109,19 +102,48 @@ class PairScorer:
             if rx is None:
                 continue
             for m in rx.finditer(between):
-                f.append(f"{L}|btw_{kind}_{name}")
-                f.append(f"{L}|btw_word={m.group(0)}")
+                f.append(f"btw_{kind}_{name}")
+                f.append(f"btw_word={m.group(0)}")
             if rx.search(left):
-                f.append(f"{L}|left_{kind}_{name}")
+                f.append(f"left_{kind}_{name}")
             if rx.search(right):
-                f.append(f"{L}|right_{kind}_{name}")
+                f.append(f"right_{kind}_{name}")
         seg = between[:24].replace(MASK, "#")
         for n in (1, 2):
             for k in range(len(seg) - n + 1):
-                f.append(f"{L}|bg{n}={seg[k:k + n]}")
-        f.append(f"{L}|l1={left[-1:]}")
-        f.append(f"{L}|r1={right[:1]}")
+                f.append(f"bg{n}={seg[k:k + n]}")
+        f.append(f"l1={left[-1:]}")
+        f.append(f"r1={right[:1]}")
         return f
+
+    def _role_bodies(self, h: Ent, t: Ent) -> List[str]:
+        """Bodies of the head ``h`` and tail ``t`` entities: labels, order, name endings, lender."""
+        return [
+            f"hl={h.label}|tl={t.label}",
+            f"order={'ht' if h.cs <= t.cs else 'th'}",
+            f"hsuf={h.text[-1:]}",
+            f"tsuf={t.text[-1:]}",
+            f"hsuf2={h.text[-2:]}",
+            f"tsuf2={t.text[-2:]}",
+            f"hlender={self.rules.is_lender(h.text)}",
+        ]
+
+    @staticmethod
+    def _rule_bodies(c: Candidate) -> List[str]:
+        return [f"rule={c.rule or 'none'}", f"rulefam={(c.rule or 'none').split('.')[0]}"]
+
+    def _parts(self, v: View, c: Candidate) -> Tuple[List[str], List[str], List[str]]:
+        h, t = v.ents[c.head], v.ents[c.tail]
+        lo, hi = (h, t) if h.cs <= t.cs else (t, h)
+        return self._span_bodies(v, lo, hi), self._role_bodies(h, t), self._rule_bodies(c)
+
+    def features(self, v: View, c: Candidate) -> List[str]:
+        """Feature strings of one candidate."""
+        L = c.label
+        return [f"L={L}", *(f"{L}|{body}" for part in self._parts(v, c) for body in part)]
+
+    def _hash(self, s: str) -> int:
+        return zlib.crc32(s.encode("utf-8")) % self.n_features
 
     def _index(self, feats: Iterable[str]) -> List[int]:
         cache = self._hash_cache
@@ -131,8 +153,29 @@ class PairScorer:
             if h is None:
                 if len(cache) >= HASH_CACHE_MAX:  # bounded: a long stream of documents never grows it further
                     cache.clear()
-                h = cache[s] = zlib.crc32(s.encode("utf-8")) % self.n_features
+                h = cache[s] = self._hash(s)
             out.add(h)
+        return sorted(out)
+
+    def _label_index(self, label: str, parts: Iterable[List[str]]) -> List[int]:
+        """:meth:`_index` of :meth:`features` from its parts, with one hash cache per label (no strings joined
+        for bodies met before)."""
+        caches = self._label_caches
+        cache = caches.get(label)
+        if cache is None:  # the key "" holds the hash of the label feature (no body is empty)
+            cache = caches[label] = {"": self._hash(f"L={label}")}
+        out = {cache[""]}
+        for part in parts:
+            for body in part:
+                h = cache.get(body)
+                if h is None:
+                    self._label_cached += 1
+                    if self._label_cached > HASH_CACHE_MAX:  # bounded, as the string cache
+                        caches.clear()
+                        self._label_cached = 1
+                        cache = caches[label] = {"": self._hash(f"L={label}")}
+                    h = cache[body] = self._hash(f"{label}|{body}")
+                out.add(h)
         return sorted(out)
 
     # ------------------------------------------------------------------ predict / fit
@@ -140,7 +183,19 @@ class PairScorer:
         """Probability for each candidate (0.5 everywhere when untrained)."""
         if not cands:
             return np.zeros(0, dtype=np.float32)
-        z = np.array([self.weights[self._index(self.features(v, c))].sum() + self.bias for c in cands], dtype=np.float64)
+        spans: Dict[Tuple[int, int], List[str]] = {}
+        roles: Dict[Tuple[int, int], List[str]] = {}
+        z = np.empty(len(cands), dtype=np.float64)
+        for k, c in enumerate(cands):
+            h, t = v.ents[c.head], v.ents[c.tail]
+            lo, hi = (h, t) if h.cs <= t.cs else (t, h)
+            span = spans.get((lo.i, hi.i))
+            if span is None:
+                span = spans[(lo.i, hi.i)] = self._span_bodies(v, lo, hi)
+            role = roles.get((h.i, t.i))
+            if role is None:
+                role = roles[(h.i, t.i)] = self._role_bodies(h, t)
+            z[k] = self.weights[self._label_index(c.label, (span, role, self._rule_bodies(c)))].sum() + self.bias
         return 1.0 / (1.0 + np.exp(-z))
 
     def fit(self, data: Iterable[Tuple[Any, ...]], *, C: float = 1.0, max_iter: int = 2000) -> Dict[str, Any]:

@@ -32,6 +32,11 @@ def _table() -> Dict[int, str]:
     return table
 
 
+def char_table() -> Dict[int, str]:
+    """The normalisation as a ``str.translate`` table: code point -> character (others map to themselves)."""
+    return _table()
+
+
 def normalize_char(ch: str) -> str:
     """Normalise one character (returns exactly one character)."""
     return _table().get(ord(ch), ch) if len(ch) == 1 else ch

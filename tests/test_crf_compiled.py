@@ -1,0 +1,148 @@
+"""The compiled CRF (``ner.components.crf_compiled``): the same scores and tags as python-crfsuite."""
+from __future__ import annotations
+
+import gzip
+import itertools
+import random
+import shutil
+from pathlib import Path
+from typing import Any, Dict, List, Tuple
+
+import numpy as np
+import pycrfsuite
+import pytest
+import spacy
+
+from ner.baselines.crf import spans_to_tags, train
+from ner.components.crf_compiled import CompiledCRF
+from ner.components.crf_features import char_features
+from ner.components.crf_lexicon import Lexicon
+from ner.components.int_table import IntTable
+
+# sentences written for these tests, with their entities
+_TRAIN: List[Tuple[str, List[Tuple[str, str]]]] = [
+    ("长沙银行向茶叶产业发放贷款２亿元。", [("长沙银行", "ORG"), ("茶叶产业", "SECTOR")]),
+    ("记者从湘南农商银行了解到，“潇湘贷”已覆盖衡阳。", [("湘南农商银行", "ORG"), ("潇湘贷", "PROGRAMME"), ("衡阳", "LOC")]),
+    ("王小明任岳阳市农业农村局局长。", [("王小明", "PERSON"), ("岳阳市农业农村局", "ORG")]),
+    ("邵陽市 民可到ABC银行办理业务。", [("邵陽市", "LOC"), ("ABC银行", "ORG")]),
+    ("株洲推出《乡村振兴三年行动计划》，支持油茶种植。", [("株洲", "LOC"), ("乡村振兴三年行动计划", "PROGRAMME"), ("油茶种植", "SECTOR")]),
+]
+# texts the model never saw: whitespace runs, full-width and traditional characters, Latin, digits,
+# quotation marks, an astral character, an unpaired bracket, a lone character
+_UNSEEN = [
+    "湘潭银行\u3000向 生猪养殖 发放贷款3000万元。", "ＡＢＣ銀行在長沙召開會議\n\n记者 李华", "“湘农贷”《十四五规划》(试行",
+    "😀长沙😀", "x", "张三、李四和王五到访株洲市。\t", "1998年，湖南省农业银行，Bank of Hunan。",
+]
+
+
+def _tagged(text: str, ents: List[Tuple[str, str]]) -> Tuple[str, List[str]]:
+    spans = sorted((text.index(s), text.index(s) + len(s), lab) for s, lab in ents)
+    return text, spans_to_tags(len(text), spans, "biluo")
+
+
+@pytest.fixture(scope="module")
+def lexicon() -> Lexicon:
+    return Lexicon({"长沙银行": {"ORG": "h"}, "茶叶": {"SECTOR": "m"}, "衡阳": {"LOC": "h", "ORG": "l"}, "潇湘贷": {"PROGRAMME": "h"}})
+
+
+@pytest.fixture(scope="module")
+def models(tmp_path_factory: pytest.TempPathFactory, lexicon: Lexicon) -> Dict[bool, Path]:
+    """A crfsuite model trained on the sentences above: plain (False) and with lexicon and bracket features (True)."""
+    data = [_tagged(t, e) for t, e in _TRAIN] * 3
+    out = {}
+    for rich in (False, True):
+        out[rich] = tmp_path_factory.mktemp("crf") / "model.crfsuite"
+        train(data, out[rich], max_iterations=40, c1=0.0, lexicons=[lexicon] * len(data) if rich else None, brackets=rich)
+    return out
+
+
+@pytest.fixture(scope="module", params=[False, True], ids=["plain", "lexicon+brackets"])
+def trained(request: pytest.FixtureRequest, models: Dict[bool, Path], lexicon: Lexicon) -> Tuple[pycrfsuite.Tagger, CompiledCRF, Dict[str, Any]]:
+    rich = request.param
+    tagger = pycrfsuite.Tagger()
+    tagger.open(str(models[rich]))
+    return tagger, CompiledCRF.from_crfsuite(tagger), {"lexicon": lexicon if rich else None, "brackets": rich}
+
+
+def test_scores_are_the_summed_weights_of_the_feature_strings(trained) -> None:
+    tagger, crf, feats = trained
+    info = tagger.info()
+    labels = crf.labels
+    for text in [t for t, _ in _TRAIN] + _UNSEEN:
+        expected = np.zeros((len(text), len(labels)))
+        for i, names in enumerate(char_features(text, feats["lexicon"], brackets=feats["brackets"])):
+            for name in names:
+                for j, label in enumerate(labels):
+                    expected[i, j] += info.state_features.get((name, label), 0.0)
+        got = crf.emissions(text, feats["lexicon"], brackets=feats["brackets"])
+        assert np.allclose(got, expected, atol=1e-9), text
+
+
+def test_tags_equal_python_crfsuite_alone_and_in_batches(trained) -> None:
+    tagger, crf, feats = trained
+    texts = [t for t, _ in _TRAIN] + _UNSEEN + [""]
+    expected = [tagger.tag(char_features(t, feats["lexicon"], brackets=feats["brackets"])) if t else [] for t in texts]
+    assert crf.tag(texts, feats["lexicon"], brackets=feats["brackets"]) == expected
+    assert [crf.tag([t], feats["lexicon"], brackets=feats["brackets"])[0] for t in texts] == expected
+    assert any(tag != "O" for tags in expected for tag in tags)  # the model does find entities
+
+
+def test_serialised_model_scores_the_same(trained) -> None:
+    _, crf, feats = trained
+    again = CompiledCRF.from_bytes(crf.to_bytes())
+    for text in _UNSEEN:
+        assert np.array_equal(again.emissions(text, feats["lexicon"], brackets=feats["brackets"]),
+                              crf.emissions(text, feats["lexicon"], brackets=feats["brackets"]))
+    with pytest.raises(ValueError, match="not a compiled CRF model"):
+        CompiledCRF.from_bytes(b"PK\x03\x04 truncated")
+
+
+def _brute_force(x: np.ndarray, trans: np.ndarray) -> List[int]:
+    best, arg = -np.inf, None
+    for path in itertools.product(range(x.shape[1]), repeat=len(x)):
+        s = x[0, path[0]] + sum(trans[a, b] + x[t + 1, b] for t, (a, b) in enumerate(zip(path, path[1:])))
+        if s > best:
+            best, arg = s, list(path)
+    return arg
+
+
+def test_batched_viterbi_finds_each_documents_best_path() -> None:
+    rng = np.random.RandomState(0)
+    labels = ["O", "B-X", "I-X"]
+    for _ in range(30):
+        trans = rng.normal(size=(3, 3))
+        crf = CompiledCRF.from_weights(labels, {}, {(a, b): trans[i, j] for i, a in enumerate(labels) for j, b in enumerate(labels)})
+        docs = [rng.normal(size=(int(n), 3)) for n in rng.randint(0, 6, size=rng.randint(1, 9))]
+        got = crf.viterbi(docs)
+        assert [g.tolist() for g in got] == [_brute_force(d, trans) if len(d) else [] for d in docs]
+
+
+def test_attributes_of_other_features_are_refused() -> None:
+    with pytest.raises(ValueError, match="cannot compile CRF attribute 'word=银行'"):
+        CompiledCRF.from_weights(["O"], {("word=银行", "O"): 1.0}, {})
+
+
+def test_int_table_agrees_with_a_dict() -> None:
+    rng = random.Random(3)
+    keys = rng.sample(range(1 << 40), 5000)
+    table = IntTable(np.array(keys, dtype=np.int64), np.arange(5000, dtype=np.int64), -1)
+    probe = keys[::3] + [rng.randrange(1 << 40) for _ in range(3000)]
+    want = {k: i for i, k in enumerate(keys)}
+    assert table.get(np.array(probe, dtype=np.int64)).tolist() == [want.get(k, -1) for k in probe]
+
+
+def test_a_pipeline_saved_with_the_crfsuite_model_still_loads(models: Dict[bool, Path], tmp_path: Path) -> None:
+    """Pipelines saved before the compiled form (``model.crfsuite.gz``) compile on load, to the same entities."""
+    nlp = spacy.blank("zh", config={"nlp": {"tokenizer": {"@tokenizers": "xiang.char_tokenizer.v1"}}})
+    nlp.add_pipe("crf_ner").initialize(model_path=models[False])
+    nlp.to_disk(tmp_path / "new")
+    legacy = tmp_path / "legacy"
+    shutil.copytree(tmp_path / "new", legacy)
+    (legacy / "crf_ner" / "model.npz").unlink()
+    (legacy / "crf_ner" / "model.crfsuite.gz").write_bytes(gzip.compress(models[False].read_bytes()))
+    text = "记者从湘南农商银行了解到，长沙银行向茶叶产业发放贷款。"
+
+    def ents(path: Path) -> List[Tuple[int, int, str]]:
+        return [(e.start_char, e.end_char, e.label_) for e in spacy.load(path)(text).ents]
+
+    assert ents(legacy) == ents(tmp_path / "new") and ents(legacy)
