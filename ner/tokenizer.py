@@ -7,6 +7,7 @@ spaCy's own tokenizers. ``Token.norm_`` carries the model-side normalised charac
 """
 from __future__ import annotations
 
+import re
 from typing import Any, Callable, List
 
 from spacy.attrs import NORM
@@ -17,6 +18,10 @@ from spacy.vocab import Vocab
 
 from .text.charmap import normalize_char, normalize_chars
 
+
+# ``\s`` in a str pattern is exactly ``str.isspace``
+_WHITESPACE = re.compile(r"\s")
+_WHITESPACE_RUN = re.compile(r"(\s+)")
 
 #: ``doc.user_data`` key of the text the tokenizer was given (see :func:`doc_text`)
 TEXT_KEY = "xiang.text"
@@ -46,24 +51,21 @@ class CharTokenizer:
     def __call__(self, text: str) -> Doc:
         words: List[str] = []
         spaces: List[bool] = []
-        i, n = 0, len(text)
-        while i < n:
-            ch = text[i]
-            if ch.isspace():
-                if ch == " " and words and not spaces[-1] and not words[-1].isspace():
-                    spaces[-1] = True
-                    i += 1
-                    continue
-                j = i + 1
-                while j < n and text[j].isspace():
-                    j += 1
-                words.append(text[i:j])
-                spaces.append(False)
-                i = j
+        # runs of characters at even places, whitespace runs (maximal) at odd places
+        for k, piece in enumerate(_WHITESPACE_RUN.split(text) if _WHITESPACE.search(text) else (text,)):
+            if not piece:
+                continue
+            if k % 2 == 0:
+                words.extend(piece)
+                spaces.extend([False] * len(piece))
+            elif piece[0] == " " and words:  # one ASCII space after a character is its trailing whitespace
+                spaces[-1] = True
+                if len(piece) > 1:
+                    words.append(piece[1:])
+                    spaces.append(False)
             else:
-                words.append(ch)
+                words.append(piece)
                 spaces.append(False)
-                i += 1
         doc = Doc(self.vocab, words=words, spaces=spaces)
         doc.user_data[TEXT_KEY] = text
         return doc

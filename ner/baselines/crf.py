@@ -49,6 +49,13 @@ def tags_to_spans(tags: Sequence[str], text: Optional[str] = None) -> List[Span]
     With ``text``, spans are trimmed of leading/trailing whitespace (and dropped if nothing is left),
     so that they always fall on character-token boundaries.
     """
+    return sparse_tags_to_spans(((i, t) for i, t in enumerate(tags) if t != "O"), text)
+
+
+def sparse_tags_to_spans(tagged: Iterable[Tuple[int, str]], text: Optional[str] = None) -> List[Span]:
+    """:func:`tags_to_spans` of tags given as the ``(position, tag)`` of those that are not ``O`` (in
+    order; every position left out is ``O``): a character model tags most characters ``O``, and only
+    the others need a look."""
     spans: List[Span] = []
     start, label = -1, ""
 
@@ -65,7 +72,10 @@ def tags_to_spans(tags: Sequence[str], text: Optional[str] = None) -> List[Span]
                 spans.append((s, e, label))
         start, label = -1, ""
 
-    for i, tag in enumerate(tags):
+    after = 0  # the position after the last tag seen
+    for i, tag in tagged:
+        if i > after:  # an O at ``after`` closes what is open
+            close(after)
         prefix, _, lab = tag.partition("-")
         if prefix == "O" or not lab:
             close(i)
@@ -74,7 +84,8 @@ def tags_to_spans(tags: Sequence[str], text: Optional[str] = None) -> List[Span]
             start, label = i, lab
         if prefix in ("L", "U"):
             close(i + 1)
-    close(len(tags))
+        after = i + 1
+    close(after)
     return spans
 
 

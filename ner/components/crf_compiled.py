@@ -66,6 +66,7 @@ class CompiledCRF:
         self.bias_row = bias_row
         self._pads = np.array([self.tokens.index(p) if p in self.tokens else 0 for p in PADS], dtype=np.int64)
         self._label_array = np.array(self.labels, dtype=object)
+        self._outside = self.labels.index("O") if "O" in self.labels else -1
         self._ids = _code_point_ids(self.tokens)
         self._cp_types = np.full(_CODE_POINTS, -1, dtype=np.int8)  # filled as characters are met
         self._pairs = IntTable(pair_keys, pair_rows, len(weights) - 1)
@@ -295,10 +296,18 @@ class CompiledCRF:
             cur = int(back[t, cur])
         return tags
 
+    def tag_ids(self, texts: Iterable[str], lexicon: Optional[Lexicon] = None, *, brackets: bool = False) -> List[np.ndarray]:
+        """The label ids (indices into :attr:`labels`) of every character of every text."""
+        return self.viterbi([self.emissions(t, lexicon, brackets=brackets) for t in texts])
+
     def tag(self, texts: Iterable[str], lexicon: Optional[Lexicon] = None, *, brackets: bool = False) -> List[List[str]]:
         """The label strings of every character of every text."""
-        ids = self.viterbi([self.emissions(t, lexicon, brackets=brackets) for t in texts])
-        return [self._label_array[t].tolist() for t in ids]
+        return [self._label_array[t].tolist() for t in self.tag_ids(texts, lexicon, brackets=brackets)]
+
+    def tagged(self, ids: np.ndarray) -> List[Tuple[int, str]]:
+        """``(position, label)`` of the label ids ``ids`` that are not ``O`` (for :func:`sparse_tags_to_spans`)."""
+        keep = np.flatnonzero(ids != self._outside)
+        return list(zip(keep.tolist(), self._label_array[ids[keep]].tolist()))
 
 
 _CODE_POINTS = 0x110000

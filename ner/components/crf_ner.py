@@ -22,7 +22,7 @@ from spacy.tokens import Doc, Span
 from spacy.training import Example
 from spacy.util import filter_spans, minibatch
 
-from ..baselines.crf import tags_to_spans
+from ..baselines.crf import sparse_tags_to_spans
 from ..tokenizer import doc_text
 from .crf_compiled import CompiledCRF
 from .crf_features import FEATURE_DEFAULTS, QUOTE_PAIRS, read_companions
@@ -131,14 +131,14 @@ class CRFEntityRecognizer:
         if self._crf is None:
             raise ValueError(f"{self.name} has no model: load a pipeline that contains one, or initialize it with model_path")
         texts = [doc_text(doc) for doc in docs]
-        for doc, text, tags in zip(docs, texts, self._crf.tag(texts, self.lexicon, **self.features)):
+        for doc, text, ids in zip(docs, texts, self._crf.tag_ids(texts, self.lexicon, **self.features)):
             if text:
-                self._set_ents(doc, text, tags)
+                self._set_ents(doc, text, self._crf.tagged(ids))
         return docs
 
-    def _set_ents(self, doc: Doc, text: str, tags: List[str]) -> None:
+    def _set_ents(self, doc: Doc, text: str, tagged: List[Tuple[int, str]]) -> None:
         spans: List[Span] = []
-        for start, end, label in tags_to_spans(tags, text):
+        for start, end, label in sparse_tags_to_spans(tagged, text):
             start, end = trim_quotes(text, start, end)
             if start >= end:
                 continue

@@ -112,6 +112,9 @@ def read_jsonl(text: str) -> List[Dict[str, Any]]:
 
 
 # ---------------------------------------------------------------------------------------- doc view
+_WHITESPACE_RUN = re.compile(r"\s+")  # ``\s`` in a str pattern is exactly ``str.isspace``
+
+
 @dataclass
 class Ent:
     """An entity in compact coordinates (``cs``/``ce``) with its original char offsets."""
@@ -154,19 +157,16 @@ class View:
         norm = normalize_chars(text)
         masked = list(norm)
         for s, e, _ in ents:
-            for k in range(s, e):
-                if not masked[k].isspace():
-                    masked[k] = MASK
-        self.cpos: List[int] = []  # compact index -> original index
-        chars: List[str] = []
-        plain: List[str] = []
-        for k, ch in enumerate(masked):
-            if not ch.isspace():
-                self.cpos.append(k)
-                chars.append(ch)
-                plain.append(norm[k])
-        self.C = "".join(chars)
-        self.P = "".join(plain)  # compact normalised text, unmasked
+            masked[s:e] = [ch if ch.isspace() else MASK for ch in norm[s:e]]
+        # compact index -> original index: every position outside the whitespace runs
+        self.cpos: List[int] = []
+        after = 0
+        for run in _WHITESPACE_RUN.finditer(norm):
+            self.cpos.extend(range(after, run.start()))
+            after = run.end()
+        self.cpos.extend(range(after, len(norm)))
+        self.C = _WHITESPACE_RUN.sub("", "".join(masked))
+        self.P = _WHITESPACE_RUN.sub("", norm)  # compact normalised text, unmasked
         self.n = len(self.C)
         self.ents: List[Ent] = []
         for i, (s, e, label) in enumerate(sorted(ents)):

@@ -11,6 +11,7 @@ All functions are pure, work on ``str`` only and never change offsets.
 from __future__ import annotations
 
 import bisect
+import re
 from typing import Iterable, List, Literal, Sequence, Tuple
 
 from ..schema import SENTENCE_END
@@ -25,6 +26,15 @@ CLAUSE_END = frozenset("，,；;：:…")
 _LINE_BREAKS = frozenset("\n\r\u2028\u2029\x0b\x0c\x85")
 _SOFT_PUNCT = frozenset("，,；;、：:")
 _FINAL_OR_CLOSE = SENTENCE_END | CLOSERS | frozenset("…；;：:")
+
+
+def _char_class(chars: Iterable[str]) -> "re.Pattern[str]":
+    return re.compile("[" + "".join(re.escape(c) for c in sorted(chars)) + "]")
+
+
+# the characters where a sentence (or clause) can end
+_SENTENCE_STOP = _char_class(SENTENCE_END | _LINE_BREAKS)
+_CLAUSE_STOP = _char_class(SENTENCE_END | CLAUSE_END | _LINE_BREAKS)
 
 
 def _continues(text: str, line_start: int, brk_start: int, brk_end: int) -> bool:
@@ -68,7 +78,12 @@ def split_sentences(text: str, *, line_breaks: LineBreakMode = "end", clauses: b
         if a < b:
             out.append((a, b))
 
+    stop = _CLAUSE_STOP if clauses else _SENTENCE_STOP
     while i < n:
+        found = stop.search(text, i)  # the loop only acts at these characters: jump to the next one
+        if found is None:
+            break
+        i = found.start()
         ch = text[i]
         if ch in SENTENCE_END or (clauses and ch in CLAUSE_END):
             j = i + 1
@@ -77,7 +92,7 @@ def split_sentences(text: str, *, line_breaks: LineBreakMode = "end", clauses: b
             emit(start, j)
             start = i = j
             continue
-        if ch in _LINE_BREAKS:
+        else:  # a line break
             j = i + 1
             while j < n and text[j].isspace():
                 j += 1
@@ -86,8 +101,6 @@ def split_sentences(text: str, *, line_breaks: LineBreakMode = "end", clauses: b
                 start = j
             line_start = j
             i = j
-            continue
-        i += 1
     emit(start, n)
     return out
 
