@@ -9,6 +9,7 @@ numpy: the weights are stored as JSON + ``.npz`` (never pickle).
 from __future__ import annotations
 
 import json
+import re
 import zlib
 from pathlib import Path
 from typing import Any, Dict, Iterable, List, Optional, Sequence, Set, Tuple, Union
@@ -75,6 +76,7 @@ class PairScorer:
         self.trained = weights is not None
         self._hash_cache: Dict[str, int] = {}
         self._label_caches: Dict[str, Dict[str, int]] = {}
+        self._trigger_list: Optional[List[Tuple["re.Pattern[str]", str, str, str]]] = None
         self._label_cached = 0
 
     # ------------------------------------------------------------------ features
@@ -97,24 +99,27 @@ class PairScorer:
             f.append(f"gap={between}")
         left = v.C[max(0, lo.cs - 4) : lo.cs]
         right = v.C[hi.ce : hi.ce + 4]
-        for kind, name in _TRIGGER_KINDS:
-            rx = self.rules.regex(kind, name)
-            if rx is None:
-                continue
+        for rx, btw, on_left, on_right in self._triggers():
             for m in rx.finditer(between):
-                f.append(f"btw_{kind}_{name}")
-                f.append(f"btw_word={m.group(0)}")
+                f.append(btw)
+                f.append("btw_word=" + m.group(0))
             if rx.search(left):
-                f.append(f"left_{kind}_{name}")
+                f.append(on_left)
             if rx.search(right):
-                f.append(f"right_{kind}_{name}")
+                f.append(on_right)
         seg = between[:24].replace(MASK, "#")
-        for n in (1, 2):
-            for k in range(len(seg) - n + 1):
-                f.append(f"bg{n}={seg[k:k + n]}")
+        f.extend(["bg1=" + ch for ch in seg])
+        f.extend(["bg2=" + seg[k:k + 2] for k in range(len(seg) - 1)])
         f.append(f"l1={left[-1:]}")
         f.append(f"r1={right[:1]}")
         return f
+
+    def _triggers(self) -> List[Tuple["re.Pattern[str]", str, str, str]]:
+        """Per trigger lexicon: its regex and the bodies of a hit between, left of and right of the pair."""
+        if self._trigger_list is None:
+            self._trigger_list = [(rx, f"btw_{kind}_{name}", f"left_{kind}_{name}", f"right_{kind}_{name}")
+                                  for kind, name in _TRIGGER_KINDS if (rx := self.rules.regex(kind, name)) is not None]
+        return self._trigger_list
 
     def _role_bodies(self, h: Ent, t: Ent) -> List[str]:
         """Bodies of the head ``h`` and tail ``t`` entities: labels, order, name endings, lender."""
@@ -165,9 +170,10 @@ class PairScorer:
         if cache is None:  # the key "" holds the hash of the label feature (no body is empty)
             cache = caches[label] = {"": self._hash(f"L={label}")}
         out = {cache[""]}
+        get, add = cache.get, out.add
         for part in parts:
             for body in part:
-                h = cache.get(body)
+                h = get(body)
                 if h is None:
                     self._label_cached += 1
                     if self._label_cached > HASH_CACHE_MAX:  # bounded, as the string cache
@@ -175,7 +181,8 @@ class PairScorer:
                         self._label_cached = 1
                         cache = caches[label] = {"": self._hash(f"L={label}")}
                     h = cache[body] = self._hash(f"{label}|{body}")
-                out.add(h)
+                    get = cache.get
+                add(h)
         return sorted(out)
 
     # ------------------------------------------------------------------ predict / fit

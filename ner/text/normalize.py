@@ -21,6 +21,7 @@ CONTINUATION_START = set("，,、。．；;：:）)」』】》")
 INNER_PUNCT = re.compile(r"[，,。；;：:！？!?]")
 PUNCT = set("，,、。；;：:！？!?（）()“”\"《》…")
 OPENERS = {"(": ")", "（": "）", "《": "》", "“": "”", "「": "」", "【": "】"}
+_OPENER = re.compile("[" + re.escape("".join(OPENERS)) + "]")
 HEADING_MAX = 40
 BODY_MIN = 25
 _BYLINE = re.compile(
@@ -71,6 +72,8 @@ def is_heading(line: str) -> bool:
 
 
 def _unbalanced(line: str) -> bool:
+    if not _OPENER.search(line):
+        return False
     depth = 0
     for ch in line:
         if ch in OPENERS:
@@ -101,6 +104,7 @@ def should_join(prev: str, nxt: str) -> bool:
     return (_is_wordish(x) or x in "“\"《（(、") and (_is_wordish(y) or y in "“\"《（(")
 
 
+_SQUEEZE_SPACE = re.compile("[ \u3000]")
 _BRACKET_CREDIT = re.compile(r"[(（][^)）]*(记者|通讯员|摄)[^)）]*[)）]?")
 
 
@@ -109,11 +113,19 @@ def _keep_line(b: OffsetMapBuilder, text: str, start: int, end: int, squeeze: bo
 
     Spaces inside a bracketed credit (全媒体记者 黄利飞 通讯员 唐扬) separate names and are kept.
     """
-    protected = [(m.start(), m.end()) for m in _BRACKET_CREDIT.finditer(text, start, end)] if squeeze else []
+    if not squeeze:
+        b.keep_range(start, end)
+        return
+    protected = [(m.start(), m.end()) for m in _BRACKET_CREDIT.finditer(text, start, end)]
     i = start
     while i < end:
-        ch = text[i]
-        if squeeze and ch in " \u3000" and i > start and not any(a <= i < z for a, z in protected):
+        space = _SQUEEZE_SPACE.search(text, i, end)  # the characters up to the next space are kept as they are
+        nxt = space.start() if space else end
+        b.keep_range(i, nxt)
+        i = nxt
+        if i >= end:
+            break
+        if i > start and not any(a <= i < z for a, z in protected):
             j = i
             while j < end and text[j] in " \u3000":
                 j += 1
