@@ -47,21 +47,23 @@ def lexicon() -> Lexicon:
 
 @pytest.fixture(scope="module")
 def models(tmp_path_factory: pytest.TempPathFactory, lexicon: Lexicon) -> Dict[bool, Path]:
-    """A crfsuite model trained on the sentences above: plain (False) and with lexicon and bracket features (True)."""
+    """A crfsuite model trained on the sentences above: plain (False), and with lexicon and bracket
+    features and a window of three characters (True)."""
     data = [_tagged(t, e) for t, e in _TRAIN] * 3
     out = {}
     for rich in (False, True):
         out[rich] = tmp_path_factory.mktemp("crf") / "model.crfsuite"
-        train(data, out[rich], max_iterations=40, c1=0.0, lexicons=[lexicon] * len(data) if rich else None, brackets=rich)
+        train(data, out[rich], max_iterations=40, c1=0.0, lexicons=[lexicon] * len(data) if rich else None, brackets=rich,
+              window=3 if rich else 2)
     return out
 
 
-@pytest.fixture(scope="module", params=[False, True], ids=["plain", "lexicon+brackets"])
+@pytest.fixture(scope="module", params=[False, True], ids=["plain", "lexicon+brackets+window3"])
 def trained(request: pytest.FixtureRequest, models: Dict[bool, Path], lexicon: Lexicon) -> Tuple[pycrfsuite.Tagger, CompiledCRF, Dict[str, Any]]:
     rich = request.param
     tagger = pycrfsuite.Tagger()
     tagger.open(str(models[rich]))
-    return tagger, CompiledCRF.from_crfsuite(tagger), {"lexicon": lexicon if rich else None, "brackets": rich}
+    return tagger, CompiledCRF.from_crfsuite(tagger), {"lexicon": lexicon if rich else None, "brackets": rich, "window": 3 if rich else 2}
 
 
 def test_scores_are_the_summed_weights_of_the_feature_strings(trained) -> None:
@@ -70,7 +72,7 @@ def test_scores_are_the_summed_weights_of_the_feature_strings(trained) -> None:
     labels = crf.labels
     for text in [t for t, _ in _TRAIN] + _UNSEEN:
         expected = np.zeros((len(text), len(labels)))
-        for i, names in enumerate(char_features(text, feats["lexicon"], brackets=feats["brackets"])):
+        for i, names in enumerate(char_features(text, feats["lexicon"], brackets=feats["brackets"], window=feats["window"])):
             for name in names:
                 for j, label in enumerate(labels):
                     expected[i, j] += info.state_features.get((name, label), 0.0)
@@ -81,7 +83,7 @@ def test_scores_are_the_summed_weights_of_the_feature_strings(trained) -> None:
 def test_tags_equal_python_crfsuite_alone_and_in_batches(trained) -> None:
     tagger, crf, feats = trained
     texts = [t for t, _ in _TRAIN] + _UNSEEN + [""]
-    expected = [tagger.tag(char_features(t, feats["lexicon"], brackets=feats["brackets"])) if t else [] for t in texts]
+    expected = [tagger.tag(char_features(t, feats["lexicon"], brackets=feats["brackets"], window=feats["window"])) if t else [] for t in texts]
     assert crf.tag(texts, feats["lexicon"], brackets=feats["brackets"]) == expected
     assert [crf.tag([t], feats["lexicon"], brackets=feats["brackets"])[0] for t in texts] == expected
     assert any(tag != "O" for tags in expected for tag in tags)  # the model does find entities

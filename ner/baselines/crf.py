@@ -100,11 +100,12 @@ def train(
     verbose: bool = False,
     lexicons: Optional[Sequence[Optional[Lexicon]]] = None,
     brackets: bool = False,
+    window: int = 2,
 ) -> Any:
     """Train an L-BFGS CRF on ``(text, per-character tags)`` pairs and save it to ``model_path``.
 
     ``lexicons`` (one per pair, e.g. the jackknifed fold lexicons) add lexicon features, ``brackets``
-    the inside-quotes features (:func:`ner.components.crf_features.char_features`).
+    the inside-quotes features, ``window`` 3 the characters three away (:func:`ner.components.crf_features.char_features`).
     """
     import sklearn_crfsuite
     from sklearn_crfsuite.trainer import LinePerIterationTrainer
@@ -137,7 +138,7 @@ def train(
     if lexicons is not None and len(lexicons) != len(pairs):
         raise ValueError(f"{len(lexicons)} lexicons for {len(pairs)} texts")
     items = [(t, lexicons[i] if lexicons is not None else None) for i, (t, _) in enumerate(pairs)]
-    crf.fit(_Lazy(items, lambda item: char_features(*item, brackets=brackets)), [list(tags) for _, tags in pairs])
+    crf.fit(_Lazy(items, lambda item: char_features(*item, brackets=brackets, window=window)), [list(tags) for _, tags in pairs])
     return crf
 
 

@@ -15,7 +15,7 @@ import heapq
 import io
 import json
 import zipfile
-from typing import Any, Dict, Iterable, List, Optional, Sequence, Tuple
+from typing import Any, Callable, Dict, Iterable, List, Optional, Sequence, Tuple
 
 import numpy as np
 
@@ -24,12 +24,13 @@ from .crf_features import bracket_features, char_type
 from .crf_lexicon import Lexicon
 from .int_table import IntTable
 
-#: padding tokens of :func:`char_features` (two before the text, two after)
-PADS = ("<s2>", "<s1>", "</s1>", "</s2>")
+#: padding tokens of :func:`char_features` (up to three before the text and three after)
+PADS = ("<s3>", "<s2>", "<s1>", "</s1>", "</s2>", "</s3>")
+_P = 3  # the first character's place in the padded token array
 #: character templates: name -> offset of the character
-UNIGRAMS = {"c-2": -2, "c-1": -1, "c0": 0, "c+1": 1, "c+2": 2}
-#: pair templates: name -> offsets of the two characters
-PAIRS = {"b-2": (-2, -1), "b-1": (-1, 0), "b0": (0, 1), "b+1": (1, 2), "c-1c+1": (-1, 1)}
+UNIGRAMS = {"c-2": -2, "c-1": -1, "c0": 0, "c+1": 1, "c+2": 2, "c-3": -3, "c+3": 3}
+#: pair templates: name -> offsets of the two characters (new ones go last: stored keys hold the position)
+PAIRS = {"b-2": (-2, -1), "b-1": (-1, 0), "b0": (0, 1), "b+1": (1, 2), "c-1c+1": (-1, 1), "b-3": (-3, -2), "b+2": (2, 3)}
 #: character-type templates: name -> offset
 TYPES = {"t-1": -1, "t0": 0, "t+1": 1}
 #: every value a type feature takes (``^``/``$`` pad the text)
@@ -70,6 +71,11 @@ class CompiledCRF:
         self._ids = _code_point_ids(self.tokens)
         self._cp_types = np.full(_CODE_POINTS, -1, dtype=np.int8)  # filled as characters are met
         self._pairs = IntTable(pair_keys, pair_rows, len(weights) - 1)
+        # the templates the model has weights for (a model trained with a window of 2 has no c+3 ...)
+        none = len(weights) - 1
+        self._unigrams = [(UNIGRAMS[name], table) for name, table in unigram_rows.items() if (table != none).any()]
+        used = set((pair_keys // (len(self.tokens) ** 2)).tolist())
+        self._pair_offsets = [(k, o1, o2) for k, (o1, o2) in enumerate(PAIRS.values()) if k in used]
         # the type templates, the type trigram and the bias summed per type trigram: one lookup
         n = len(TYPE_VALUES)
         trigram = np.arange(n ** 3)
@@ -198,13 +204,14 @@ class CompiledCRF:
         (exactly the features :func:`char_features` gives, with the same arguments)."""
         n = len(text)
         cps = np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
-        tok = np.concatenate((self._pads[:2], self._ids[cps], self._pads[2:]))
+        tok = np.concatenate((self._pads[:_P], self._ids[cps], self._pads[_P:]))
         typ = np.concatenate(([0, 0], self._types(cps), [1, 1]))
-        cols = [table[tok[UNIGRAMS[name] + 2:UNIGRAMS[name] + 2 + n]] for name, table in self.unigram_rows.items()]
-        size = len(self.tokens)
-        keys = np.concatenate([_pair_key(k, tok[o1 + 2:o1 + 2 + n], tok[o2 + 2:o2 + 2 + n], size)
-                               for k, (o1, o2) in enumerate(PAIRS.values())])
-        cols.extend(self._pairs.get(keys).reshape(len(PAIRS), n))
+        cols = [table[tok[o + _P:o + _P + n]] for o, table in self._unigrams]
+        if self._pair_offsets:
+            size = len(self.tokens)
+            keys = np.concatenate([_pair_key(k, tok[o1 + _P:o1 + _P + n], tok[o2 + _P:o2 + _P + n], size)
+                                   for k, o1, o2 in self._pair_offsets])
+            cols.extend(self._pairs.get(keys).reshape(len(self._pair_offsets), n))
         scores = self.weights[np.stack(cols, axis=1)].sum(axis=1)
         scores += self._type_scores[_t3_key(typ[1:n + 1], typ[2:n + 2], typ[3:n + 3])]
         norm = normalize_chars(text) if lexicon is not None or brackets else text
@@ -223,32 +230,36 @@ class CompiledCRF:
     def viterbi(self, emissions: Sequence[np.ndarray]) -> List[np.ndarray]:
         """The best label ids of each score matrix (crfsuite's first-order Viterbi, first maximum on
         ties), decoding up to :data:`MAX_ROWS` documents side by side, several end to end per row."""
-        out: List[np.ndarray] = [np.zeros(0, dtype=np.int64)] * len(emissions)
-        todo = [k for k, e in enumerate(emissions) if len(e)]
+        return self._decode([len(e) for e in emissions], emissions.__getitem__)
+
+    def _decode(self, lengths: Sequence[int], scores: Callable[[int], np.ndarray]) -> List[np.ndarray]:
+        """:meth:`viterbi` of documents of ``lengths`` characters whose scores ``scores(k)`` gives: each
+        is written straight into the packed array, so no second copy of the batch's scores is held."""
+        out: List[np.ndarray] = [np.zeros(0, dtype=np.int64)] * len(lengths)
+        todo = [k for k, n in enumerate(lengths) if n]
         if not todo:
             return out
         if len(todo) == 1:
-            out[todo[0]] = self._viterbi_one(emissions[todo[0]])
+            out[todo[0]] = self._viterbi_one(scores(todo[0]))
             return out
-        lengths = [len(emissions[k]) for k in todo]
         # no row shorter than the longest document: rows fill up instead of padding out to it
         nrows = max(1, min(MAX_ROWS, len(todo), sum(lengths) // max(lengths)))
         heap = [(0, r) for r in range(nrows)]
         place: Dict[int, Tuple[int, int]] = {}
-        for k in sorted(todo, key=lambda k: -len(emissions[k])):  # longest first, each into the shortest row
+        for k in sorted(todo, key=lambda k: -lengths[k]):  # longest first, each into the shortest row
             used, r = heapq.heappop(heap)
             place[k] = (r, used)
-            heapq.heappush(heap, (used + len(emissions[k]), r))
+            heapq.heappush(heap, (used + lengths[k], r))
         width = max(used for used, _ in heap)
         nlab = len(self.labels)
         x = np.zeros((width, nrows, nlab))
         starts = np.zeros((width, nrows), dtype=bool)
         lasts = np.zeros((width, nrows), dtype=bool)
-        for k, (r, off) in place.items():
-            e = emissions[k]
-            x[off:off + len(e), r] = e
+        for k in todo:
+            r, off = place[k]
+            x[off:off + lengths[k], r] = scores(k)
             starts[off, r] = True
-            lasts[off + len(e) - 1, r] = True
+            lasts[off + lengths[k] - 1, r] = True
         fresh_steps = set(np.flatnonzero(starts.any(axis=1)).tolist())
         last_steps = set(np.flatnonzero(lasts.any(axis=1)).tolist())
         into = np.ascontiguousarray(self.trans.T)[None]  # [to, from]: the maximum runs over the last axis
@@ -276,7 +287,7 @@ class CompiledCRF:
             tags[t] = cur
             cur = back[t, offsets + cur]
         for k, (r, off) in place.items():
-            out[k] = tags[off:off + len(emissions[k]), r]
+            out[k] = tags[off:off + lengths[k], r]
         return out
 
     def _viterbi_one(self, x: np.ndarray) -> np.ndarray:
@@ -298,7 +309,8 @@ class CompiledCRF:
 
     def tag_ids(self, texts: Iterable[str], lexicon: Optional[Lexicon] = None, *, brackets: bool = False) -> List[np.ndarray]:
         """The label ids (indices into :attr:`labels`) of every character of every text."""
-        return self.viterbi([self.emissions(t, lexicon, brackets=brackets) for t in texts])
+        texts = list(texts)
+        return self._decode([len(t) for t in texts], lambda k: self.emissions(texts[k], lexicon, brackets=brackets))
 
     def tag(self, texts: Iterable[str], lexicon: Optional[Lexicon] = None, *, brackets: bool = False) -> List[List[str]]:
         """The label strings of every character of every text."""
@@ -316,7 +328,7 @@ _CODE_POINTS = 0x110000
 def _code_point_ids(tokens: Sequence[str]) -> np.ndarray:
     """Code point -> token id of its normalised character (``_`` for whitespace, 0 for no token)."""
     tok = {t: i for i, t in enumerate(tokens)}
-    ids = np.zeros(_CODE_POINTS, dtype=np.int64)
+    ids = np.zeros(_CODE_POINTS, dtype=np.int32)
     for t, i in tok.items():
         if len(t) == 1:
             ids[ord(t)] = i

@@ -15,8 +15,10 @@ from typing import Any, Dict, List, Optional, Tuple, Union
 from ..text.charmap import normalize_chars
 from .crf_lexicon import LEXICON_FILE, Lexicon, read_lexicon
 
-_PAD_LEFT = ("<s2>", "<s1>")
-_PAD_RIGHT = ("</s1>", "</s2>")
+_PAD_LEFT = ("<s3>", "<s2>", "<s1>")
+_PAD_RIGHT = ("</s1>", "</s2>", "</s3>")
+#: the context windows :func:`char_features` knows (characters either side)
+WINDOWS = (2, 3)
 _CN_NUMERALS = set("零〇一二三四五六七八九十百千万亿两壹贰叁肆伍陆柒捌玖拾佰仟")
 
 
@@ -97,34 +99,44 @@ def bracket_features(text: str) -> List[str]:
     return out
 
 
-def char_features(text: str, lexicon: Optional[Lexicon] = None, *, brackets: bool = False) -> List[List[str]]:
+def char_features(text: str, lexicon: Optional[Lexicon] = None, *, brackets: bool = False, window: int = 2) -> List[List[str]]:
     """The CRF features of every character of ``text`` (one list of feature strings per character).
 
-    ``lexicon``: add its matches (:meth:`Lexicon.features`); ``brackets``: add :func:`bracket_features`.
+    ``lexicon``: add its matches (:meth:`Lexicon.features`); ``brackets``: add :func:`bracket_features`;
+    ``window`` 3: also the characters three away (``c-3``, ``c+3``) and the bigrams reaching them (``b-3``, ``b+2``).
     """
+    if window not in WINDOWS:
+        raise ValueError(f"window must be one of {WINDOWS}, got {window!r}")
     norm = normalize_chars(text)
-    n = len(norm)
-    c = [*_PAD_LEFT, *(_shown(ch) for ch in norm), *_PAD_RIGHT]
+    n, p = len(norm), window
+    c = [*_PAD_LEFT[-p:], *(_shown(ch) for ch in norm), *_PAD_RIGHT[:p]]
     t = ["^", "^", *_types(text), "$", "$"]
     bi = [x + y for x, y in zip(c, c[1:])]  # bi[k] = c[k] + c[k + 1]
     # one column per feature template (column-wise list comprehensions: ~2x a per-character loop);
-    # the character i of the text is c[i + 2]
-    cols = (
-        ["c0=" + x for x in c[2:n + 2]],
-        ["c-1=" + x for x in c[1:n + 1]],
-        ["c+1=" + x for x in c[3:n + 3]],
-        ["c-2=" + x for x in c[0:n]],
-        ["c+2=" + x for x in c[4:n + 4]],
-        ["b-2=" + x for x in bi[0:n]],
-        ["b-1=" + x for x in bi[1:n + 1]],
-        ["b0=" + x for x in bi[2:n + 2]],
-        ["b+1=" + x for x in bi[3:n + 3]],
-        ["c-1c+1=" + x + y for x, y in zip(c[1:n + 1], c[3:n + 3])],
+    # the character i of the text is c[i + p]
+    cols = [
+        ["c0=" + x for x in c[p:n + p]],
+        ["c-1=" + x for x in c[p - 1:n + p - 1]],
+        ["c+1=" + x for x in c[p + 1:n + p + 1]],
+        ["c-2=" + x for x in c[p - 2:n + p - 2]],
+        ["c+2=" + x for x in c[p + 2:n + p + 2]],
+        ["b-2=" + x for x in bi[p - 2:n + p - 2]],
+        ["b-1=" + x for x in bi[p - 1:n + p - 1]],
+        ["b0=" + x for x in bi[p:n + p]],
+        ["b+1=" + x for x in bi[p + 1:n + p + 1]],
+        ["c-1c+1=" + x + y for x, y in zip(c[p - 1:n + p - 1], c[p + 1:n + p + 1])],
         ["t0=" + x for x in t[2:n + 2]],
         ["t-1=" + x for x in t[1:n + 1]],
         ["t+1=" + x for x in t[3:n + 3]],
         ["t3=" + x + y + z for x, y, z in zip(t[1:n + 1], t[2:n + 2], t[3:n + 3])],
-    )
+    ]
+    if window >= 3:
+        cols += [
+            ["c-3=" + x for x in c[p - 3:n + p - 3]],
+            ["c+3=" + x for x in c[p + 3:n + p + 3]],
+            ["b-3=" + x for x in bi[p - 3:n + p - 3]],
+            ["b+2=" + x for x in bi[p + 2:n + p + 2]],
+        ]
     out: List[List[str]] = [["bias", *row] for row in zip(*cols)]
     if lexicon is not None and len(lexicon):
         for feats, extra in zip(out, lexicon.features(norm)):
@@ -138,7 +150,7 @@ def char_features(text: str, lexicon: Optional[Lexicon] = None, *, brackets: boo
 
 #: the feature settings' file name beside a trained ``model.crfsuite``
 FEATURES_FILE = "features.json"
-FEATURE_DEFAULTS: Dict[str, Any] = {"brackets": False}
+FEATURE_DEFAULTS: Dict[str, Any] = {"brackets": False, "window": 2}
 
 
 def read_feature_config(folder: Union[str, Path]) -> Dict[str, Any]:
@@ -164,6 +176,6 @@ def write_feature_config(cfg: Dict[str, Any], folder: Union[str, Path]) -> None:
     (Path(folder) / FEATURES_FILE).write_text(json.dumps({**FEATURE_DEFAULTS, **cfg}, sort_keys=True), encoding="utf-8")
 
 
-__all__ = ["QUOTE_PAIRS", "FEATURES_FILE", "read_companions", "read_feature_config", "write_feature_config", "bracket_features", "char_features", "char_type"]
+__all__ = ["WINDOWS", "QUOTE_PAIRS", "FEATURES_FILE", "read_companions", "read_feature_config", "write_feature_config", "bracket_features", "char_features", "char_type"]
 
 

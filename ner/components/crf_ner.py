@@ -131,7 +131,7 @@ class CRFEntityRecognizer:
         if self._crf is None:
             raise ValueError(f"{self.name} has no model: load a pipeline that contains one, or initialize it with model_path")
         texts = [doc_text(doc) for doc in docs]
-        for doc, text, ids in zip(docs, texts, self._crf.tag_ids(texts, self.lexicon, **self.features)):
+        for doc, text, ids in zip(docs, texts, self._crf.tag_ids(texts, self.lexicon, brackets=self.features["brackets"])):
             if text:
                 self._set_ents(doc, text, self._crf.tagged(ids))
         return docs
