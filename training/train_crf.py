@@ -101,27 +101,6 @@ def has_missing(doc: Doc) -> bool:
     return any(t.ent_iob == 0 and not t.is_space for t in doc)
 
 
-def holdout_split(docs: List[Doc], sources: List[str], fold: int) -> Tuple[List[Doc], List[Doc], List[str]]:
-    """The held-out gold texts of ``fold`` (of 5; copies once) and the other docs with their sources.
-
-    A fold of the gold training texts (copies together) is neither trained on nor in the lexicon:
-    settings are chosen on it, so that dev stays a test set.
-    """
-    out = [i for i, (d, src) in enumerate(zip(docs, sources)) if is_gold(src) and text_fold("holdout:" + d.text, 5) == fold]
-    seen: set = set()
-    held = [docs[i] for i in out if not (docs[i].text in seen or seen.add(docs[i].text))]
-    drop = set(out)
-    return held, [d for i, d in enumerate(docs) if i not in drop], [s for i, s in enumerate(sources) if i not in drop]
-
-
-def load_training_docs(path: Path, missing: str = "drop") -> Tuple[List[Doc], List[str]]:
-    """The training docs under ``path`` and their file names; ``missing`` "drop" leaves out docs with missing labels."""
-    sources: List[str] = []
-    docs = load_docs(path, sources)
-    keep = [i for i, d in enumerate(docs) if missing != "drop" or not has_missing(d)]
-    return [docs[i] for i in keep], [sources[i] for i in keep]
-
-
 def doc_ents(doc: Doc) -> List[Ent]:
     return [(e.start_char, e.end_char, e.label_) for e in doc.ents]
 
@@ -166,7 +145,13 @@ def main() -> None:
     docs, sources = [docs[i] for i in keep], [sources[i] for i in keep]
     held: List[Doc] = []
     if args.holdout_fold >= 0:
-        held, docs, sources = holdout_split(docs, sources, args.holdout_fold)
+        # a fold of the gold training texts (copies together) is neither trained on nor in the lexicon:
+        # settings are chosen on it, so that dev stays a test set
+        out = [i for i, (d, src) in enumerate(zip(docs, sources)) if is_gold(src) and text_fold("holdout:" + d.text, 5) == args.holdout_fold]
+        seen = set()
+        held = [docs[i] for i in out if not (docs[i].text in seen or seen.add(docs[i].text))]
+        drop = set(out)
+        docs, sources = [d for i, d in enumerate(docs) if i not in drop], [s for i, s in enumerate(sources) if i not in drop]
     data = [(d.text, spans_to_tags(len(d.text), doc_ents(d), args.scheme)) for d in docs]
     lexicons = None
     full: Optional[Lexicon] = None  # the lexicon shipped with the model

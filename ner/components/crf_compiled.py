@@ -307,17 +307,10 @@ class CompiledCRF:
             cur = int(back[t, cur])
         return tags
 
-    def tag_ids(self, texts: Iterable[str], lexicon: Optional[Lexicon] = None, *, brackets: bool = False,
-                bias: Optional[np.ndarray] = None) -> List[np.ndarray]:
-        """The label ids (indices into :attr:`labels`) of every character of every text; ``bias`` (one
-        value per label) is added to every character's scores first."""
+    def tag_ids(self, texts: Iterable[str], lexicon: Optional[Lexicon] = None, *, brackets: bool = False) -> List[np.ndarray]:
+        """The label ids (indices into :attr:`labels`) of every character of every text."""
         texts = list(texts)
-
-        def scores(k: int) -> np.ndarray:
-            e = self.emissions(texts[k], lexicon, brackets=brackets)
-            return e if bias is None else e + bias
-
-        return self._decode([len(t) for t in texts], scores)
+        return self._decode([len(t) for t in texts], lambda k: self.emissions(texts[k], lexicon, brackets=brackets))
 
     def tag(self, texts: Iterable[str], lexicon: Optional[Lexicon] = None, *, brackets: bool = False) -> List[List[str]]:
         """The label strings of every character of every text."""

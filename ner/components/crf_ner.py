@@ -15,7 +15,6 @@ import gzip
 from pathlib import Path
 from typing import Any, Callable, Dict, Iterable, Iterator, List, Optional, Tuple, Union
 
-import numpy as np
 import srsly
 from spacy.language import Language
 from spacy.scorer import get_ner_prf
@@ -24,7 +23,6 @@ from spacy.training import Example
 from spacy.util import filter_spans, minibatch
 
 from ..baselines.crf import sparse_tags_to_spans
-from ..schema import ENTITY_LABELS
 from ..tokenizer import doc_text
 from .crf_compiled import CompiledCRF
 from .crf_features import FEATURE_DEFAULTS, QUOTE_PAIRS, read_companions
@@ -67,14 +65,9 @@ class CRFEntityRecognizer:
     """Set ``doc.ents`` from a character CRF's tags."""
 
     def __init__(self, nlp: Optional[Language], name: str = "crf_ner", *, overwrite: bool = True,
-                 label_bias: Optional[Dict[str, float]] = None,
                  scorer: Optional[Callable[..., Dict[str, Any]]] = None) -> None:
         self.name = name
         self.overwrite = bool(overwrite)
-        #: added to the score of the tags that start an entity of a label (B-X, U-X) before decoding, so
-        #: once per entity: a positive value finds more entities of that label (recall for precision),
-        #: without making them longer; chosen on held-out data (training/tune_label_bias.py)
-        self.label_bias: Dict[str, float] = {str(k): float(v) for k, v in (label_bias or {}).items()}
         self.scorer = scorer
         self._crf: Optional[CompiledCRF] = None
         #: the lexicon the model was trained with (None: a model without lexicon features)
@@ -138,11 +131,7 @@ class CRFEntityRecognizer:
         if self._crf is None:
             raise ValueError(f"{self.name} has no model: load a pipeline that contains one, or initialize it with model_path")
         texts = [doc_text(doc) for doc in docs]
-        bias = None
-        if any(self.label_bias.values()):
-            bias = np.array([self.label_bias.get(lab, 0.0) if pos in ("B", "U") else 0.0
-                             for pos, _, lab in (tag.partition("-") for tag in self._crf.labels)])
-        for doc, text, ids in zip(docs, texts, self._crf.tag_ids(texts, self.lexicon, brackets=self.features["brackets"], bias=bias)):
+        for doc, text, ids in zip(docs, texts, self._crf.tag_ids(texts, self.lexicon, brackets=self.features["brackets"])):
             if text:
                 self._set_ents(doc, text, self._crf.tagged(ids))
         return docs
@@ -222,17 +211,14 @@ class CRFEntityRecognizer:
 
 @Language.factory(
     "crf_ner",
-    default_config={"overwrite": True, "label_bias": {}, "scorer": None},
+    default_config={"overwrite": True, "scorer": None},
     assigns=["doc.ents"],
     default_score_weights={"ents_f": 1.0, "ents_p": 0.0, "ents_r": 0.0, "ents_per_type": None},
 )
-def make_crf_ner(nlp: Language, name: str, *, overwrite: bool = True, label_bias: Dict[str, float] = {},  # noqa: B006 (spaCy's config default)
+def make_crf_ner(nlp: Language, name: str, *, overwrite: bool = True,
                  scorer: Optional[Callable[..., Dict[str, Any]]] = None) -> CRFEntityRecognizer:
     """Factory for ``nlp.add_pipe("crf_ner")``; settings mirror the config."""
-    unknown = set(label_bias) - set(ENTITY_LABELS)
-    if unknown:
-        raise ValueError(f"{name}: label_bias names labels that are not entity labels: {sorted(unknown)}")
-    return CRFEntityRecognizer(nlp, name, overwrite=overwrite, label_bias=label_bias, scorer=scorer)
+    return CRFEntityRecognizer(nlp, name, overwrite=overwrite, scorer=scorer)
 
 
 __all__ = ["CRFEntityRecognizer", "make_crf_ner"]
