@@ -189,16 +189,6 @@ def check_articles(text: str) -> None:
     assert len(n) == len(text)
 
 
-_NLP = None
-
-
-def nlp():
-    global _NLP
-    if _NLP is None:
-        _NLP = pipeline.load()
-    return _NLP
-
-
 # ----------------------------------------------------------------------------- normalisation
 @given(st.one_of(documents(), ANY_CHARS, st.text(st.characters(codec=None, categories=None), max_size=400)))
 @example("湘江银行\ud800向小微企业\udfff发放贷款3亿元。")
@@ -211,8 +201,8 @@ def test_normalisation_any_text(text: str) -> None:
 @given(documents(), st.sampled_from([None, None, 40, 300]))
 @example("湘江银行\ud800向小微企业发放贷款3亿元。", None)
 @example("湘江银行向当地小微企业发放贷款3亿元。\u2028洞庭农商银行党委书记、董事长周建明表示，今年将新增涉农贷款20亿元。", 30)
-def test_pipeline_records_valid(text: str, max_chars: Optional[int]) -> None:
-    model = nlp()
+def test_pipeline_records_valid(default_nlp: Any, text: str, max_chars: Optional[int]) -> None:
+    model = default_nlp
     (rec,) = list(pipeline.extract_records(model, [InputRecord("doc", text)], max_chars=max_chars))
     check_record(text, rec)
     n = len(rec["ents"])
@@ -234,13 +224,13 @@ def test_pipeline_records_valid(text: str, max_chars: Optional[int]) -> None:
             assert any(a <= r.head.start_char < b for a, b in r.evidence)
 
 
-def test_domain_documents_give_entities_and_relations() -> None:
+def test_domain_documents_give_entities_and_relations(default_nlp: Any) -> None:
     """The strategy is not all noise: plain domain text yields entities and relations."""
     text = "".join(t.format(
         bank="湘江银行", bank2="芙蓉银行", branch="", place="郴州市", gov="财政局", sector="小微企业", prog="茶农e贷",
         person="周建明", person2="刘晓岚", title="党委书记、董事长", amount="3亿元",
     ) for t in TEMPLATES)  # fmt: skip
-    (rec,) = list(pipeline.extract_records(nlp(), [InputRecord("d", text)]))
+    (rec,) = list(pipeline.extract_records(default_nlp, [InputRecord("d", text)]))
     check_record(text, rec)
     assert len(rec["ents"]) >= 10 and len(rec["relations"]) >= 3
 
@@ -324,14 +314,13 @@ def test_jsonl_input_and_output_round_trip(
             assert out.stat().st_size == size, "the torn tail is cut off, nothing more"
 
 
-def test_cli_surrogate_line_is_a_clear_error(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_cli_surrogate_line_is_a_clear_error(default_nlp: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     from typer.testing import CliRunner
 
     from ner.cli import _register, app
 
     _register()
-    model = nlp()  # before the patch: nlp() itself loads through pipeline.load
-    monkeypatch.setattr(pipeline, "load", lambda *a, **k: model)
+    monkeypatch.setattr(pipeline, "load", lambda *a, **k: default_nlp)
     p = tmp_path / "in.jsonl"
     p.write_text('{"id": "a", "text": "湘江银行发放贷款3亿元。"}\n{"id": "b", "text": "湘江\\ud800银行"}\n', encoding="utf-8")
     res = CliRunner().invoke(app, ["extract", "--no-progress", str(p), "-o", str(tmp_path / "out.jsonl")])
@@ -344,10 +333,10 @@ def test_cli_surrogate_line_is_a_clear_error(tmp_path: Path, monkeypatch: pytest
 
 
 # ----------------------------------------------------------------------------- regressions (found by the fuzzer)
-def test_regression_lone_surrogate_reaches_the_model() -> None:
+def test_regression_lone_surrogate_reaches_the_model(default_nlp: Any) -> None:
     """A ``str`` with a lone surrogate crashed spaCy's StringStore (UnicodeEncodeError)."""
     text = "湘江银行\ud800向小微企业发放贷款3亿元。"
-    (rec,) = list(pipeline.extract_records(nlp(), [InputRecord("s", text)]))
+    (rec,) = list(pipeline.extract_records(default_nlp, [InputRecord("s", text)]))
     check_record(text, rec)
     assert "3亿元" in {e["text"] for e in rec["ents"]}
 
@@ -379,14 +368,21 @@ def test_regression_resume_with_odd_line_breaks(tmp_path: Path, fmt: str) -> Non
     assert out.stat().st_size == size
 
 
-def test_regression_relation_hash_cache_bounded() -> None:
+def test_regression_relation_hash_cache_bounded(default_nlp: Any) -> None:
     """Memory over 100,000 documents (issue 7.2): the relation scorer's feature-hash cache grew by
-    about 0.6 MiB per 1,000 new documents up to 500,000 entries; it now stays under HASH_CACHE_MAX."""
+    about 0.6 MiB per 1,000 new documents up to 500,000 entries; its caches now stay under HASH_CACHE_MAX."""
     from ner.components.relation_features import HASH_CACHE_MAX
 
-    scorer = nlp().get_pipe("relation_extractor").model
+    scorer = default_nlp.get_pipe("relation_extractor").model
     scorer._hash_cache.clear()
     for k in range(0, 3 * HASH_CACHE_MAX, 1000):
         scorer._index(f"LENDS_TO|bg2={k + i}" for i in range(1000))
         assert len(scorer._hash_cache) <= HASH_CACHE_MAX
     assert scorer._index(["L=LENDS_TO"]) == scorer._index(["L=LENDS_TO"])
+    # the per-label caches that scoring uses
+    for k in range(0, 3 * HASH_CACHE_MAX, 1000):
+        bodies = [f"bg2={k + i}" for i in range(1000)]
+        label = "OFFERS" if k % 2000 else "LENDS_TO"
+        got = scorer._label_index(label, [bodies])
+        assert sum(len(c) for c in scorer._label_caches.values()) <= HASH_CACHE_MAX + len(scorer._label_caches)
+        assert got == scorer._index([f"L={label}", *(f"{label}|{b}" for b in bodies)])

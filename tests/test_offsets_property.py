@@ -1,6 +1,8 @@
 """Property test: whatever the text, cleaned articles map back to the original characters."""
 from __future__ import annotations
 
+from typing import Any
+
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -27,25 +29,13 @@ def test_articles_map_back_to_original(text: str) -> None:
         assert x.end <= y.start
 
 
-_NLP = None
-
-
-def _nlp():
-    global _NLP
-    if _NLP is None:
-        import ner
-
-        _NLP = ner.load()
-    return _NLP
-
-
 @settings(max_examples=40, deadline=None)
 @given(st.lists(ALPHABET | st.characters(codec="utf-8"), max_size=80).map("".join))
-def test_pipeline_offsets_valid_on_any_text(text: str) -> None:
+def test_pipeline_offsets_valid_on_any_text(default_nlp: Any, text: str) -> None:
     from ner.inputs import InputRecord
     from ner.pipeline import extract_records
 
-    (rec,) = list(extract_records(_nlp(), [InputRecord("x", text)]))
+    (rec,) = list(extract_records(default_nlp, [InputRecord("x", text)]))
     assert rec["text"] == text
     for e in rec["ents"]:
         assert text[e["start"] : e["end"]] == e["text"] and e["start"] < e["end"]

@@ -7,7 +7,7 @@ from __future__ import annotations
 import subprocess
 import sys
 from pathlib import Path
-from typing import List, Sequence, Tuple
+from typing import Any, List, Sequence, Tuple
 
 import pytest
 import spacy
@@ -314,3 +314,22 @@ def test_component_score_uses_registered_scorer(nlp: spacy.Language) -> None:
     nlp.get_pipe("relation_extractor")(pred)
     scores = nlp.get_pipe("relation_extractor").score([Example(pred, ref)])
     assert scores["rel_micro_f"] == 1.0 and scores["rel_LENDS_TO_f"] == 1.0
+
+
+def test_scorer_scores_equal_the_feature_string_path(default_nlp: Any) -> None:
+    """``PairScorer.score`` hashes each pair's label-free features once per label; the probabilities
+    must be those of the plain feature strings (:meth:`PairScorer.features`), candidate by candidate."""
+    import numpy as np
+
+    from ner.components.relation_features import candidate_pairs
+
+    text = ("湘江银行与芙蓉银行签署战略合作协议。该行向郴州市小微企业发放贷款3亿元，推出“茶农e贷”，"
+            "面向种植户。湘江银行郴州分行行长周建明表示，将支持茶叶产业。")
+    doc = default_nlp(text)
+    rel = default_nlp.get_pipe("relation_extractor")
+    v = rel.view(doc)
+    pool = candidate_pairs(v, rel.engine.run(v), max_chars=rel.max_pair_chars)
+    assert len(pool) >= 5 and len({c.label for c in pool}) >= 3
+    model = rel.model
+    z = np.array([model.weights[model._index(model.features(v, c))].sum() + model.bias for c in pool], dtype=np.float64)
+    assert np.array_equal(model.score(v, pool), 1.0 / (1.0 + np.exp(-z)))
