@@ -5,6 +5,7 @@ Every other module reads labels, relation types and their head/tail type rules f
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import FrozenSet, Mapping, Tuple
 
 #: The six entity labels, in the order of the guidelines' table.
@@ -67,6 +68,8 @@ def relation_allowed(label: str, head_label: str, tail_label: str) -> bool:
     return rt is not None and rt.allows(head_label, tail_label)
 
 
+@lru_cache(maxsize=1024)
 def allowed_relations(head_label: str, tail_label: str) -> Tuple[str, ...]:
-    """All relation types a (head, tail) label pair may carry, in schema order."""
+    """All relation types a (head, tail) label pair may carry, in schema order (cached: the relation
+    scorer asks for every pair of entities in a sentence)."""
     return tuple(rt.label for rt in RELATION_TYPES.values() if rt.allows(head_label, tail_label))

@@ -379,10 +379,12 @@ def test_regression_relation_hash_cache_bounded(default_nlp: Any) -> None:
         scorer._index(f"LENDS_TO|bg2={k + i}" for i in range(1000))
         assert len(scorer._hash_cache) <= HASH_CACHE_MAX
     assert scorer._index(["L=LENDS_TO"]) == scorer._index(["L=LENDS_TO"])
-    # the per-label caches that scoring uses
-    for k in range(0, 3 * HASH_CACHE_MAX, 1000):
+    # the cache of feature bodies that scoring uses
+    from ner.components.relation_features import _LABELS, BODY_CACHE_MAX
+
+    for k in range(0, 3 * BODY_CACHE_MAX, 1000):
         bodies = [f"bg2={k + i}" for i in range(1000)]
-        label = "OFFERS" if k % 2000 else "LENDS_TO"
-        got = scorer._label_index(label, [bodies])
-        assert sum(len(c) for c in scorer._label_caches.values()) <= HASH_CACHE_MAX + len(scorer._label_caches)
-        assert got == scorer._index([f"L={label}", *(f"{label}|{b}" for b in bodies)])
+        got = scorer._hashes(bodies)
+        assert len(scorer._body_hashes) <= BODY_CACHE_MAX
+    for li, label in enumerate(_LABELS):
+        assert sorted({hs[li] for hs in got}) == scorer._index(f"{label}|{b}" for b in bodies)

@@ -20,11 +20,17 @@ from ..schema import RELATION_TYPES, allowed_relations
 from .relation_rules import MASK, Candidate, Ent, RuleSet, View
 
 PairKey = Tuple[str, int, int]
+#: relation types in schema order, and their positions (the columns of :meth:`PairScorer._hashes`)
+_LABELS: Tuple[str, ...] = tuple(RELATION_TYPES)
+_LABEL_INDEX = {label: i for i, label in enumerate(_LABELS)}
 #: Entries of the feature-hash cache before it is emptied. Feature strings hold entity suffixes and
 #: the characters between entities, so new text keeps adding new ones: at 500,000 entries the cache
 #: grew a long extract run's memory by about 0.6 MiB per 1,000 documents, to some 80 MiB (issue 7.2);
 #: 65,536 (about 10 MiB) keeps the frequent strings cached.
 HASH_CACHE_MAX = 1 << 16
+#: Entries of the cache of feature bodies (each holds one index per relation type, about 0.5 KiB):
+#: half as many, for about the same memory.
+BODY_CACHE_MAX = HASH_CACHE_MAX // 2
 _TRIGGER_KINDS: Tuple[Tuple[str, str], ...] = (
     ("trigger", "LENDS_TO"),
     ("trigger", "OFFERS"),
@@ -75,15 +81,16 @@ class PairScorer:
         self.bias = float(bias)
         self.trained = weights is not None
         self._hash_cache: Dict[str, int] = {}
-        self._label_caches: Dict[str, Dict[str, int]] = {}
+        self._body_hashes: Dict[str, Tuple[int, ...]] = {}
+        self._rule_hashes: Dict[str, List[Tuple[int, ...]]] = {}
+        self._label_hashes = [self._hash(f"L={label}") for label in _LABELS]
         self._trigger_list: Optional[List[Tuple["re.Pattern[str]", str, str, str]]] = None
-        self._label_cached = 0
 
     # ------------------------------------------------------------------ features
     # A candidate's features are ``L=<label>`` and ``<label>|<body>`` for the bodies of three parts:
     # the stretch between (and around) the two entities, the two entities in their roles, and the rule.
     # The parts do not depend on the label, so :meth:`score` builds each once per pair of entities and
-    # hashes ``<label>|<body>`` through a per-label cache.
+    # looks up each body's indices under every label at once (:meth:`_hashes`).
     def _span_bodies(self, v: View, lo: Ent, hi: Ent) -> List[str]:
         """Bodies of the text between the entities ``lo`` (first) and ``hi`` and just around them."""
         between = v.C[lo.ce : hi.cs]
@@ -162,47 +169,49 @@ class PairScorer:
             out.add(h)
         return sorted(out)
 
-    def _label_index(self, label: str, parts: Iterable[List[str]]) -> List[int]:
-        """:meth:`_index` of :meth:`features` from its parts, with one hash cache per label (no strings joined
-        for bodies met before)."""
-        caches = self._label_caches
-        cache = caches.get(label)
-        if cache is None:  # the key "" holds the hash of the label feature (no body is empty)
-            cache = caches[label] = {"": self._hash(f"L={label}")}
-        out = {cache[""]}
-        get, add = cache.get, out.add
-        for part in parts:
-            for body in part:
-                h = get(body)
-                if h is None:
-                    self._label_cached += 1
-                    if self._label_cached > HASH_CACHE_MAX:  # bounded, as the string cache
-                        caches.clear()
-                        self._label_cached = 1
-                        cache = caches[label] = {"": self._hash(f"L={label}")}
-                    h = cache[body] = self._hash(f"{label}|{body}")
-                    get = cache.get
-                add(h)
-        return sorted(out)
+    def _hashes(self, bodies: List[str]) -> List[Tuple[int, ...]]:
+        """Per body, the feature index of ``<label>|<body>`` for every relation type (schema order), cached:
+        a pair of entities is scored under two or three labels, and most bodies recur across documents."""
+        cache = self._body_hashes
+        get = cache.get
+        out = []
+        for body in bodies:
+            hs = get(body)
+            if hs is None:
+                if len(cache) >= BODY_CACHE_MAX:  # bounded, as the string cache
+                    cache.clear()
+                hs = cache[body] = tuple(self._hash(f"{label}|{body}") for label in _LABELS)
+            out.append(hs)
+        return out
 
     # ------------------------------------------------------------------ predict / fit
     def score(self, v: View, cands: Sequence[Candidate]) -> np.ndarray:
         """Probability for each candidate (0.5 everywhere when untrained)."""
         if not cands:
             return np.zeros(0, dtype=np.float32)
-        spans: Dict[Tuple[int, int], List[str]] = {}
-        roles: Dict[Tuple[int, int], List[str]] = {}
+        spans: Dict[Tuple[int, int], List[Tuple[int, ...]]] = {}
+        roles: Dict[Tuple[int, int], List[Tuple[int, ...]]] = {}
+        rules = self._rule_hashes
+        ents, weights, bias = v.ents, self.weights, self.bias
         z = np.empty(len(cands), dtype=np.float64)
         for k, c in enumerate(cands):
-            h, t = v.ents[c.head], v.ents[c.tail]
+            h, t = ents[c.head], ents[c.tail]
             lo, hi = (h, t) if h.cs <= t.cs else (t, h)
             span = spans.get((lo.i, hi.i))
             if span is None:
-                span = spans[(lo.i, hi.i)] = self._span_bodies(v, lo, hi)
+                span = spans[(lo.i, hi.i)] = self._hashes(self._span_bodies(v, lo, hi))
             role = roles.get((h.i, t.i))
             if role is None:
-                role = roles[(h.i, t.i)] = self._role_bodies(h, t)
-            z[k] = self.weights[self._label_index(c.label, (span, role, self._rule_bodies(c)))].sum() + self.bias
+                role = roles[(h.i, t.i)] = self._hashes(self._role_bodies(h, t))
+            rule = rules.get(c.rule)
+            if rule is None:  # rule ids come from the shipped rule data: a few dozen
+                rule = rules[c.rule] = self._hashes(self._rule_bodies(c))
+            li = _LABEL_INDEX[c.label]
+            idx = {hs[li] for hs in span}
+            idx.update([hs[li] for hs in role])
+            idx.update([hs[li] for hs in rule])
+            idx.add(self._label_hashes[li])
+            z[k] = weights[sorted(idx)].sum() + bias
         return 1.0 / (1.0 + np.exp(-z))
 
     def fit(self, data: Iterable[Tuple[Any, ...]], *, C: float = 1.0, max_iter: int = 2000) -> Dict[str, Any]:
