@@ -174,9 +174,9 @@ class View:
             self.ents.append(Ent(i, s, e, label, self.P[cs:ce], cs, ce))
         self.sents = [(self.o2c(a), self.o2c(b)) for a, b in split_sentences(text, line_breaks=line_breaks)]
         self.clauses = [(self.o2c(a), self.o2c(b)) for a, b in split_clauses(text, line_breaks=line_breaks)]
-        self.clause_sent = [max(0, bisect.bisect_right([s for s, _ in self.sents], a) - 1) for a, _ in self.clauses]
         starts = [a for a, _ in self.clauses]
         sstarts = [a for a, _ in self.sents]
+        self.clause_sent = [max(0, bisect.bisect_right(sstarts, a) - 1) for a in starts]
         for e in self.ents:
             e.clause = max(0, bisect.bisect_right(starts, e.cs) - 1)
             e.sent = max(0, bisect.bisect_right(sstarts, e.cs) - 1)
@@ -218,6 +218,9 @@ class RuleEngine:
         verbs = alt(t("title_verb", "HOLDS_POSITION")) or "任"
         self.person_lead = re.compile(rf"^[,(]?(?:{verbs})?$")
         self.block = set(t("subject_block", "CLAUSE"))
+        self._connectors = set(t("connector", "PARTNERS_WITH"))
+        self._joiners = self._connectors | _COORD  # what joins one clause subject to the next
+        self._anaphor_names = [(row, row["name"]) for row in rules.anaphors]
 
     # -------------------------------------------------------------- structure
     def _subject(self, v: View, ci: int, ents: List[Ent]) -> Tuple[List[Ent], Optional[Dict[str, Any]], str]:
@@ -226,8 +229,8 @@ class RuleEngine:
         first = ents[0] if ents else None
         prefix = v.C[cs : first.cs] if first else v.C[cs:ce]
         ana = None
-        for row in self.r.anaphors:
-            pos = prefix.find(row["name"])
+        for row, name in self._anaphor_names:
+            pos = prefix.find(name)
             if 0 <= pos <= 4:
                 ana = row
                 break
@@ -244,7 +247,7 @@ class RuleEngine:
         group = [first]
         for e in ents[1:]:
             g = _unquote(v.gap(group[-1], e))
-            if e.label == first.label and g in set(self.r.words("connector", "PARTNERS_WITH")) | _COORD:
+            if e.label == first.label and g in self._joiners:
                 group.append(e)
             else:
                 break
@@ -371,7 +374,7 @@ class RuleEngine:
         cs, ce = v.clauses[ci]
         # PARTNERS_WITH: A 联合/与 B … (合作|签署|共同 …)
         orgs = [e for e in ents if e.label == "ORG"]
-        conn = set(self.r.words("connector", "PARTNERS_WITH"))
+        conn = self._connectors
         strong_conn = {"联合", "携手", "会同"}
         k = 0
         while k < len(orgs):
@@ -508,7 +511,7 @@ class RuleEngine:
             return
         progs: List[Ent] = [g for g in group if g.label == "PROGRAMME"]
         # programmes of this clause and the clause before (same sentence)
-        near = [e for e in v.ents if e.label == "PROGRAMME" and e.sent == si and ci - 1 <= e.clause <= ci and e.cs < ce]
+        near: Optional[List[Ent]] = None  # found when a marker has a tail
         for m in rx.finditer(v.C[cs:ce]):
             ms, me = cs + m.start(), cs + m.end()
             word = m.group(0)
@@ -529,6 +532,8 @@ class RuleEngine:
             rest = v.C[tail.ce : ce]
             if len(word) == 1 and not re.search(r"提供|定制|发放|打造|办理|解决|量身|开发|推出|设计|授信|贷款|融资|服务", rest):
                 continue
+            if near is None:
+                near = [e for e in v.ents if e.label == "PROGRAMME" and e.sent == si and ci - 1 <= e.clause <= ci and e.cs < ce]
             heads = [p for p in near if p.ce <= ms]
             head = heads[-1] if heads else None
             if head is None and progs:
