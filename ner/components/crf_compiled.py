@@ -212,7 +212,7 @@ class CompiledCRF:
             keys = np.concatenate([_pair_key(k, tok[o1 + _P:o1 + _P + n], tok[o2 + _P:o2 + _P + n], size)
                                    for k, o1, o2 in self._pair_offsets])
             cols.extend(self._pairs.get(keys).reshape(len(self._pair_offsets), n))
-        scores = self.weights[np.stack(cols, axis=1)].sum(axis=1)
+        scores = np.take(self.weights, np.stack(cols, axis=1), axis=0).sum(axis=1)  # take: ~1.5x fancy indexing
         scores += self._type_scores[_t3_key(typ[1:n + 1], typ[2:n + 2], typ[3:n + 3])]
         norm = normalize_chars(text) if lexicon is not None or brackets else text
         extra: List[Tuple[int, int]] = []

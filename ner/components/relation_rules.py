@@ -221,6 +221,10 @@ class RuleEngine:
         self._connectors = set(t("connector", "PARTNERS_WITH"))
         self._joiners = self._connectors | _COORD  # what joins one clause subject to the next
         self._anaphor_names = [(row, row["name"]) for row in rules.anaphors]
+        names = [name for _, name in self._anaphor_names]
+        # a prefilter for _subject (None: always run its loop, as with an empty name, which matches anywhere)
+        self._anaphor_rx = re.compile("|".join(map(re.escape, names))) if names and all(names) else None
+        self._anaphor_len = max(map(len, names), default=0)
 
     # -------------------------------------------------------------- structure
     def _subject(self, v: View, ci: int, ents: List[Ent]) -> Tuple[List[Ent], Optional[Dict[str, Any]], str]:
@@ -229,11 +233,13 @@ class RuleEngine:
         first = ents[0] if ents else None
         prefix = v.C[cs : first.cs] if first else v.C[cs:ce]
         ana = None
-        for row, name in self._anaphor_names:
-            pos = prefix.find(name)
-            if 0 <= pos <= 4:
-                ana = row
-                break
+        # the first anaphor (longest first) that starts within four characters; most clauses have none
+        if self._anaphor_rx is None or self._anaphor_rx.search(prefix, 0, 4 + self._anaphor_len):
+            for row, name in self._anaphor_names:
+                pos = prefix.find(name)
+                if 0 <= pos <= 4:
+                    ana = row
+                    break
         if first is not None and first.label in ("SECTOR", "MONEY"):
             first = None
         if first is None or not self._prefix_ok(prefix, ana):
