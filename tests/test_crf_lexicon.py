@@ -134,3 +134,8 @@ def test_bracket_features_mark_the_inside_of_closed_pairs() -> None:
     feats = char_features(text, brackets=True)
     assert "in=“" in feats[text.index("潇")] and not any(f.startswith("in=") for f in feats[0])
     assert not any(f.startswith("in=") for row in char_features(text) for f in row)
+
+
+def test_an_empty_entry_never_matches() -> None:
+    lex = Lexicon({"": {"ORG": "h"}, "长沙": {"LOC": "h"}})
+    assert lex.found("去长沙") == [(1, 3)]

@@ -373,8 +373,10 @@ def test_regression_relation_hash_cache_bounded(default_nlp: Any) -> None:
     about 0.6 MiB per 1,000 new documents up to 500,000 entries; its caches now stay under HASH_CACHE_MAX."""
     from ner.components.relation_features import HASH_CACHE_MAX
 
-    scorer = default_nlp.get_pipe("relation_extractor").model
-    scorer._hash_cache.clear()
+    from ner.components.relation_features import PairScorer
+
+    model = default_nlp.get_pipe("relation_extractor").model
+    scorer = PairScorer(model.rules, weights=model.weights, bias=model.bias)  # a copy: the shared pipeline's caches stay clean
     for k in range(0, 3 * HASH_CACHE_MAX, 1000):
         scorer._index(f"LENDS_TO|bg2={k + i}" for i in range(1000))
         assert len(scorer._hash_cache) <= HASH_CACHE_MAX

@@ -333,3 +333,22 @@ def test_scorer_scores_equal_the_feature_string_path(default_nlp: Any) -> None:
     model = rel.model
     z = np.array([model.weights[model._index(model.features(v, c))].sum() + model.bias for c in pool], dtype=np.float64)
     assert np.array_equal(model.score(v, pool), 1.0 / (1.0 + np.exp(-z)))
+
+
+def test_scorer_follows_a_new_rule_set(default_nlp: Any) -> None:
+    """The scorer caches its trigger regexes; a rule set swapped in (set_rules) must replace them."""
+    import numpy as np
+
+    from ner.components.relation_features import PairScorer, candidate_pairs
+    from ner.components.relation_rules import RuleSet
+
+    text = "湘江银行向郴州市小微企业发放贷款3亿元，推出“茶农e贷”，面向种植户。"
+    rel = default_nlp.get_pipe("relation_extractor")
+    v = rel.view(default_nlp(text))
+    pool = candidate_pairs(v, rel.engine.run(v), max_chars=rel.max_pair_chars)
+    scorer = PairScorer(rel.model.rules, weights=rel.model.weights, bias=rel.model.bias)
+    before = scorer.score(v, pool)
+    scorer.rules = RuleSet.from_rows([])
+    fresh = PairScorer(RuleSet.from_rows([]), weights=rel.model.weights, bias=rel.model.bias)
+    assert np.array_equal(scorer.score(v, pool), fresh.score(v, pool))
+    assert not np.array_equal(before, fresh.score(v, pool))  # the triggers mattered

@@ -5,15 +5,18 @@ looking them up in crfsuite's dictionary was four fifths of ``crf_ner``'s time. 
 template of :func:`ner.components.crf_features.char_features` is a lookup table from character ids
 (bigram keys, character-type ids) to a row of one weight matrix, a character's label scores are the
 sum of its rows, and Viterbi runs over a whole batch of documents at once, packed end to end into the
-rows of one array. Same weights, same decoding rule as crfsuite (first-order Viterbi, the first
-maximum on ties), so the tags are crfsuite's up to the order of floating-point sums; the tests check
-both the scores (against the feature strings) and the tags (against python-crfsuite).
+rows of one array. The weights are read from the model file's binary chunks (:func:`read_crfsuite`;
+python-crfsuite's ``info()`` rounds them to six decimals), labels keep crfsuite's order, and the
+decoding rule is crfsuite's (first-order Viterbi, the first maximum on ties), so the tags are
+crfsuite's up to the order of floating-point sums. The tests check the scores against the feature
+strings, the tags against python-crfsuite, and the batched Viterbi against brute force.
 """
 from __future__ import annotations
 
 import heapq
 import io
 import json
+import struct
 import zipfile
 from typing import Any, Callable, Dict, Iterable, List, Optional, Sequence, Tuple
 
@@ -39,6 +42,9 @@ TYPE_VALUES = "^$HNDLSPO"
 STRING_TEMPLATES = ("lx", "in")
 #: documents packed into one Viterbi array at most (rows decode in parallel)
 MAX_ROWS = 64
+#: characters decoded together at most (a longer document is decoded alone): the packed scores take
+#: about 200 bytes per character
+MAX_DECODE_CHARS = 200_000
 
 
 def _split_pair(value: str) -> Tuple[str, str]:
@@ -132,7 +138,7 @@ class CompiledCRF:
             elif name in PAIRS:
                 x, y = _split_pair(value)
                 pair_items.append((template_ids[name], x, y, row[a]))
-            elif name in TYPES and value in TYPE_VALUES:
+            elif name in TYPES and len(value) == 1 and value in TYPE_VALUES:
                 types[name][TYPE_VALUES.index(value)] = row[a]
             elif name == "t3" and len(value) == 3 and all(v in TYPE_VALUES for v in value):
                 t3[_t3_key(*(TYPE_VALUES.index(v) for v in value))] = row[a]
@@ -151,11 +157,9 @@ class CompiledCRF:
         return cls(labels, tokens, weights, trans, unigram_rows, keys, rows, type_rows, t3_rows, strings, bias)
 
     @classmethod
-    def from_crfsuite(cls, tagger: Any) -> "CompiledCRF":
-        """Compile an opened ``pycrfsuite.Tagger``."""
-        info = tagger.info()
-        labels = sorted(info.labels, key=lambda l: info.labels[l])
-        return cls.from_weights(labels, info.state_features, info.transitions)
+    def from_crfsuite(cls, data: bytes) -> "CompiledCRF":
+        """Compile a crfsuite model file's bytes (its exact weights, labels in crfsuite's order)."""
+        return cls.from_weights(*read_crfsuite(data))
 
     # ------------------------------------------------------------------ serialisation
     def to_bytes(self) -> bytes:
@@ -163,7 +167,7 @@ class CompiledCRF:
         nz_r, nz_c = np.nonzero(self.weights)
         meta = {"labels": self.labels, "tokens": self.tokens, "strings": self.string_rows, "bias": self.bias_row,
                 "rows": int(self.weights.shape[0]), "unigrams": list(self.unigram_rows), "types": list(self.type_rows)}
-        arrays = {"w_row": nz_r.astype(np.int32), "w_col": nz_c.astype(np.int8), "w_val": self.weights[nz_r, nz_c],
+        arrays = {"w_row": nz_r.astype(np.int32), "w_col": nz_c.astype(np.int16), "w_val": self.weights[nz_r, nz_c],
                   "trans": self.trans, "pair_keys": self.pair_keys, "pair_rows": self.pair_rows.astype(np.int32),
                   "t3": self.t3_rows.astype(np.int32)}
         for name, table in self.unigram_rows.items():
@@ -207,6 +211,7 @@ class CompiledCRF:
         tok = np.concatenate((self._pads[:_P], self._ids[cps], self._pads[_P:]))
         typ = np.concatenate(([0, 0], self._types(cps), [1, 1]))
         cols = [table[tok[o + _P:o + _P + n]] for o, table in self._unigrams]
+        cols.append(np.full(n, len(self.weights) - 1, dtype=np.int64))  # the zero row: a model may lack the rest
         if self._pair_offsets:
             size = len(self.tokens)
             keys = np.concatenate([_pair_key(k, tok[o1 + _P:o1 + _P + n], tok[o2 + _P:o2 + _P + n], size)
@@ -222,6 +227,7 @@ class CompiledCRF:
         if brackets and strings:
             extra.extend((i, strings[f]) for i, f in enumerate(bracket_features(norm)) if f in strings)
         if extra:
+            extra.sort()  # a fixed order of sums (the lexicon's matches come as a set)
             pos_rows = np.array(extra, dtype=np.int64)
             np.add.at(scores, pos_rows[:, 0], self.weights[pos_rows[:, 1]])
         return scores
@@ -310,7 +316,11 @@ class CompiledCRF:
     def tag_ids(self, texts: Iterable[str], lexicon: Optional[Lexicon] = None, *, brackets: bool = False) -> List[np.ndarray]:
         """The label ids (indices into :attr:`labels`) of every character of every text."""
         texts = list(texts)
-        return self._decode([len(t) for t in texts], lambda k: self.emissions(texts[k], lexicon, brackets=brackets))
+        out: List[np.ndarray] = []
+        for start, end in _chunks([len(t) for t in texts], MAX_DECODE_CHARS):  # bounded memory per decode
+            part = texts[start:end]
+            out += self._decode([len(t) for t in part], lambda k: self.emissions(part[k], lexicon, brackets=brackets))
+        return out
 
     def tag(self, texts: Iterable[str], lexicon: Optional[Lexicon] = None, *, brackets: bool = False) -> List[List[str]]:
         """The label strings of every character of every text."""
@@ -325,6 +335,20 @@ class CompiledCRF:
 _CODE_POINTS = 0x110000
 
 
+def _chunks(lengths: Sequence[int], limit: int) -> List[Tuple[int, int]]:
+    """Consecutive ``(start, end)`` runs of items whose lengths sum to at most ``limit`` (an item longer
+    than ``limit`` alone)."""
+    out, start, total = [], 0, 0
+    for k, n in enumerate(lengths):
+        if k > start and total + n > limit:
+            out.append((start, k))
+            start, total = k, 0
+        total += n
+    if start < len(lengths):
+        out.append((start, len(lengths)))
+    return out
+
+
 def _code_point_ids(tokens: Sequence[str]) -> np.ndarray:
     """Code point -> token id of its normalised character (``_`` for whitespace, 0 for no token)."""
     tok = {t: i for i, t in enumerate(tokens)}
@@ -337,6 +361,51 @@ def _code_point_ids(tokens: Sequence[str]) -> np.ndarray:
     for cp, ch in char_table().items():
         ids[cp] = space if ch.isspace() else tok.get(ch, 0)
     return ids
+
+
+def _cqdb_strings(buf: bytes, off: int) -> List[str]:
+    """The strings of a CQDB chunk at ``off``, by id (crfsuite's dictionaries of labels and attributes)."""
+    chunk, _size, _flag, _order, count, backward = struct.unpack_from("<4sIIIII", buf, off)
+    if chunk != b"CQDB":
+        raise ValueError(f"no CQDB chunk at {off}")
+    out = []
+    for i in range(count):
+        (rec,) = struct.unpack_from("<I", buf, off + backward + 4 * i)
+        rid, ksize = struct.unpack_from("<iI", buf, off + rec)
+        if rid != i or ksize < 1:
+            raise ValueError(f"bad CQDB record {i}")
+        out.append(buf[off + rec + 8:off + rec + 7 + ksize].decode("utf-8"))
+    return out
+
+
+def read_crfsuite(data: bytes) -> Tuple[List[str], Dict[Tuple[str, str], float], Dict[Tuple[str, str], float]]:
+    """Labels (crfsuite's id order), state weights ``(attribute, label) -> w`` and transition weights
+    ``(from, to) -> w`` of a crfsuite (CRF1d) model file, read from its binary chunks: the text dump
+    behind ``pycrfsuite.Tagger.info()`` rounds weights to six decimals."""
+    try:
+        magic, _size, kind, _version, _nf, _nl, _na, off_feat, off_labels, off_attrs = struct.unpack_from("<4sI4sIIIIIII", data, 0)
+        if magic != b"lCRF" or kind != b"FOMC":
+            raise ValueError("not a CRF1d model")
+        labels = _cqdb_strings(data, off_labels)
+        attrs = _cqdb_strings(data, off_attrs)
+        chunk, _csize, count = struct.unpack_from("<4sII", data, off_feat)
+        if chunk != b"FEAT":
+            raise ValueError("no FEAT chunk")
+        feats = np.frombuffer(data, dtype=_FEATURE, count=count, offset=off_feat + 12)
+    except (struct.error, UnicodeDecodeError, ValueError) as err:
+        raise ValueError(f"not a crfsuite model ({err})") from err
+    state: Dict[Tuple[str, str], float] = {}
+    trans: Dict[Tuple[str, str], float] = {}
+    for kind_, src, dst, w in zip(feats["type"].tolist(), feats["src"].tolist(), feats["dst"].tolist(), feats["w"].tolist()):
+        if kind_ == 0:  # a state feature: attribute -> label
+            state[(attrs[src], labels[dst])] = w
+        elif kind_ == 1:  # a transition: label -> label
+            trans[(labels[src], labels[dst])] = w
+    return labels, state, trans
+
+
+#: one feature of a crfsuite model file: type (0 state, 1 transition), source, destination, weight
+_FEATURE = np.dtype([("type", "<u4"), ("src", "<u4"), ("dst", "<u4"), ("w", "<f8")])
 
 
 def _table(mapping: Dict[int, int], size: int, default: int) -> np.ndarray:

@@ -64,7 +64,7 @@ class Lexicon:
         # every proper prefix of an entry: a scan from one position stops at the first miss
         self._prefixes = {s[:k] for s in self.entries for k in range(1, len(s))}
         # where a scan can start: the first two characters of an entry (or a one-character entry)
-        self._heads = {s[:2] for s in self.entries}
+        self._heads = {s[:2] for s in self.entries if s}  # an empty entry never matches
         self._head_table: Optional[IntTable] = None  # built on the first scan
         self._single_heads = any(len(h) == 1 for h in self._heads)
 

@@ -84,17 +84,10 @@ class CRFEntityRecognizer:
 
     def set_model(self, data: bytes) -> None:
         """Use the crfsuite model ``data`` (the bytes of a ``.crfsuite`` file), compiled."""
-        import pycrfsuite
-
-        tagger = pycrfsuite.Tagger()
         try:
-            tagger.open_inmemory(data)
-        except Exception as err:  # pycrfsuite raises ValueError/IOError on a bad file
-            raise ValueError(f"{self.name}: not a crfsuite model ({err})") from err
-        try:
-            self._crf = CompiledCRF.from_crfsuite(tagger)
+            self._crf = CompiledCRF.from_crfsuite(data)
         except ValueError as err:
-            raise ValueError(f"{self.name}: {err} (a model trained on features other than crf_features.char_features)") from err
+            raise ValueError(f"{self.name}: {err} (a model trained on features other than crf_features.char_features?)") from err
 
     def _set_compiled(self, data: bytes) -> None:
         try:
@@ -124,6 +117,8 @@ class CRFEntityRecognizer:
         return self._tag([doc])[0]
 
     def pipe(self, stream: Iterable[Doc], batch_size: int = 128) -> Iterator[Doc]:
+        """Tag ``stream`` :data:`PIPE_BATCH` documents at a time at least (the Viterbi decodes them side
+        by side): documents come out in order, a batch at a time."""
         for batch in minibatch(stream, size=max(batch_size, PIPE_BATCH)):
             yield from self._tag(batch)
 

@@ -23,13 +23,13 @@ PairKey = Tuple[str, int, int]
 #: relation types in schema order, and their positions (the columns of :meth:`PairScorer._hashes`)
 _LABELS: Tuple[str, ...] = tuple(RELATION_TYPES)
 _LABEL_INDEX = {label: i for i, label in enumerate(_LABELS)}
-#: Entries of the feature-hash cache before it is emptied. Feature strings hold entity suffixes and
-#: the characters between entities, so new text keeps adding new ones: at 500,000 entries the cache
-#: grew a long extract run's memory by about 0.6 MiB per 1,000 documents, to some 80 MiB (issue 7.2);
-#: 65,536 (about 10 MiB) keeps the frequent strings cached.
+#: Entries of the feature-string hash cache (training, :meth:`PairScorer._index`) before it is emptied.
+#: Feature strings hold entity suffixes and the characters between entities, so new text keeps adding
+#: new ones: at 500,000 entries such a cache grew a long extract run's memory by about 0.6 MiB per 1,000
+#: documents, to some 80 MiB (issue 7.2); 65,536 (about 10 MiB) keeps the frequent strings cached.
 HASH_CACHE_MAX = 1 << 16
-#: Entries of the cache of feature bodies (each holds one index per relation type, about 0.5 KiB):
-#: half as many, for about the same memory.
+#: Entries of the cache of feature bodies that scoring uses (each holds one index per relation type,
+#: several hundred bytes): half as many. RSS over 20,000 documents: docs/BENCHMARKS.md (speed section).
 BODY_CACHE_MAX = HASH_CACHE_MAX // 2
 _TRIGGER_KINDS: Tuple[Tuple[str, str], ...] = (
     ("trigger", "LENDS_TO"),
@@ -75,6 +75,7 @@ class PairScorer:
     """Binary scorer for (label, head, tail) candidates over hashed sparse features."""
 
     def __init__(self, rules: RuleSet, *, n_features: int = 1 << 18, weights: Optional[np.ndarray] = None, bias: float = 0.0) -> None:
+        self._trigger_list: Optional[List[Tuple["re.Pattern[str]", str, str, str]]] = None
         self.rules = rules
         self.n_features = int(n_features)
         self.weights = weights if weights is not None else np.zeros(self.n_features, dtype=np.float32)
@@ -82,9 +83,8 @@ class PairScorer:
         self.trained = weights is not None
         self._hash_cache: Dict[str, int] = {}
         self._body_hashes: Dict[str, Tuple[int, ...]] = {}
-        self._rule_hashes: Dict[str, List[Tuple[int, ...]]] = {}
+        self._rule_hashes: Dict[str, List[Tuple[int, ...]]] = {}  # rule id -> its bodies' indices
         self._label_hashes = [self._hash(f"L={label}") for label in _LABELS]
-        self._trigger_list: Optional[List[Tuple["re.Pattern[str]", str, str, str]]] = None
 
     # ------------------------------------------------------------------ features
     # A candidate's features are ``L=<label>`` and ``<label>|<body>`` for the bodies of three parts:
@@ -120,6 +120,15 @@ class PairScorer:
         f.append(f"l1={left[-1:]}")
         f.append(f"r1={right[:1]}")
         return f
+
+    @property
+    def rules(self) -> RuleSet:
+        return self._rules
+
+    @rules.setter
+    def rules(self, rules: RuleSet) -> None:  # the extractor swaps rule sets (set_rules): drop what came from the old
+        self._rules = rules
+        self._trigger_list = None
 
     def _triggers(self) -> List[Tuple["re.Pattern[str]", str, str, str]]:
         """Per trigger lexicon: its regex and the bodies of a hit between, left of and right of the pair."""
