@@ -200,3 +200,12 @@ def test_long_batches_are_decoded_in_pieces_with_the_same_tags(trained, monkeypa
     monkeypatch.setattr(crf_compiled, "MAX_DECODE_CHARS", 25)
     assert crf.tag(texts, feats["lexicon"], brackets=feats["brackets"]) == whole
     assert crf_compiled._chunks([10, 10, 30, 5], 25) == [(0, 2), (2, 3), (3, 4)]
+
+
+def test_pickles_compactly(trained) -> None:
+    import pickle
+
+    _, crf, feats = trained
+    data = pickle.dumps(crf)
+    assert len(data) < 2_000_000  # the npz, not the dense tables
+    assert pickle.loads(data).tag(_UNSEEN, feats["lexicon"], brackets=feats["brackets"]) == crf.tag(_UNSEEN, feats["lexicon"], brackets=feats["brackets"])

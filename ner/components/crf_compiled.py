@@ -178,6 +178,10 @@ class CompiledCRF:
         np.savez_compressed(buf, meta=np.frombuffer(json.dumps(meta, ensure_ascii=False).encode("utf-8"), dtype=np.uint8), **arrays)
         return buf.getvalue()
 
+    def __reduce__(self) -> Tuple[Any, Tuple[bytes]]:
+        # pickled as the compact npz (the dense tables built on load are ~30 MB): nlp.pipe(n_process=...)
+        return (CompiledCRF.from_bytes, (self.to_bytes(),))
+
     @classmethod
     def from_bytes(cls, data: bytes) -> "CompiledCRF":
         try:
