@@ -215,7 +215,8 @@ class CompiledCRF:
         tok = np.concatenate((self._pads[:_P], self._ids[cps], self._pads[_P:]))
         typ = np.concatenate(([0, 0], self._types(cps), [1, 1]))
         cols = [table[tok[o + _P:o + _P + n]] for o, table in self._unigrams]
-        cols.append(np.full(n, len(self.weights) - 1, dtype=np.int64))  # the zero row: a model may lack the rest
+        if not self._unigrams and not self._pair_offsets:  # the zero row: a model may lack character features
+            cols.append(np.full(n, len(self.weights) - 1, dtype=np.int64))
         if self._pair_offsets:
             size = len(self.tokens)
             keys = np.concatenate([_pair_key(k, tok[o1 + _P:o1 + _P + n], tok[o2 + _P:o2 + _P + n], size)
