@@ -16,7 +16,8 @@ import spacy
 from ner.baselines.crf import spans_to_tags, train
 from ner.components import crf_compiled
 from ner.components.crf_compiled import CompiledCRF, read_crfsuite
-from ner.components.crf_features import char_features
+from ner.components.crf_clusters import CLUSTERS_FILE, BigramClusters
+from ner.components.crf_features import char_features, write_feature_config
 from ner.components.crf_lexicon import Lexicon
 from ner.components.int_table import IntTable
 
@@ -47,24 +48,32 @@ def lexicon() -> Lexicon:
 
 
 @pytest.fixture(scope="module")
-def models(tmp_path_factory: pytest.TempPathFactory, lexicon: Lexicon) -> Dict[bool, Path]:
-    """A crfsuite model trained on the sentences above: plain (False), and with lexicon and bracket
-    features and a window of three characters (True)."""
+def clusters() -> BigramClusters:
+    return BigramClusters({"银行": 0, "农商": 0, "贷款": 1, "茶叶": 2, "产业": 2, "种植": 2, "油茶": 2, "长沙": 3, "衡阳": 3,
+                           "株洲": 3, "湘潭": 3, "市民": 4})
+
+
+@pytest.fixture(scope="module")
+def models(tmp_path_factory: pytest.TempPathFactory, lexicon: Lexicon, clusters: BigramClusters) -> Dict[bool, Path]:
+    """A crfsuite model trained on the sentences above: plain (False), and with lexicon, bracket and
+    bigram cluster features and a window of three characters (True)."""
     data = [_tagged(t, e) for t, e in _TRAIN] * 3
     out = {}
     for rich in (False, True):
         out[rich] = tmp_path_factory.mktemp("crf") / "model.crfsuite"
         train(data, out[rich], max_iterations=40, c1=0.0, lexicons=[lexicon] * len(data) if rich else None, brackets=rich,
-              window=3 if rich else 2)
+              window=3 if rich else 2, clusters=clusters if rich else None)
     return out
 
 
-@pytest.fixture(scope="module", params=[False, True], ids=["plain", "lexicon+brackets+window3"])
-def trained(request: pytest.FixtureRequest, models: Dict[bool, Path], lexicon: Lexicon) -> Tuple[pycrfsuite.Tagger, CompiledCRF, Dict[str, Any]]:
+@pytest.fixture(scope="module", params=[False, True], ids=["plain", "lexicon+brackets+window3+clusters"])
+def trained(request: pytest.FixtureRequest, models: Dict[bool, Path], lexicon: Lexicon,
+            clusters: BigramClusters) -> Tuple[pycrfsuite.Tagger, CompiledCRF, Dict[str, Any]]:
     rich = request.param
     tagger = pycrfsuite.Tagger()
     tagger.open(str(models[rich]))
-    return tagger, CompiledCRF.from_crfsuite(models[rich].read_bytes()), {"lexicon": lexicon if rich else None, "brackets": rich, "window": 3 if rich else 2}
+    return tagger, CompiledCRF.from_crfsuite(models[rich].read_bytes()), {
+        "lexicon": lexicon if rich else None, "brackets": rich, "window": 3 if rich else 2, "clusters": clusters if rich else None}
 
 
 def test_the_model_file_is_read_exactly(trained, models: Dict[bool, Path]) -> None:
@@ -86,20 +95,25 @@ def test_scores_are_the_summed_weights_of_the_feature_strings(trained) -> None:
     labels = crf.labels
     for text in [t for t, _ in _TRAIN] + _UNSEEN:
         expected = np.zeros((len(text), len(labels)))
-        for i, names in enumerate(char_features(text, feats["lexicon"], brackets=feats["brackets"], window=feats["window"])):
+        for i, names in enumerate(char_features(text, feats["lexicon"], brackets=feats["brackets"], window=feats["window"], clusters=feats["clusters"])):
             for name in names:
                 for j, label in enumerate(labels):
                     expected[i, j] += info.state_features.get((name, label), 0.0)
-        got = crf.emissions(text, feats["lexicon"], brackets=feats["brackets"])
+        got = crf.emissions(text, feats["lexicon"], brackets=feats["brackets"], clusters=feats["clusters"])
         assert np.allclose(got, expected, atol=5e-5), text
+    if feats["clusters"] is not None:  # the cluster features carry weight: without them the scores differ
+        assert set(crf.cluster_rows) == {"k-2", "k-1", "k0", "k+1"}
+        text = _TRAIN[0][0]
+        assert not np.allclose(crf.emissions(text, feats["lexicon"], brackets=True), crf.emissions(text, feats["lexicon"], brackets=True, clusters=feats["clusters"]))
 
 
 def test_tags_equal_python_crfsuite_alone_and_in_batches(trained) -> None:
     tagger, crf, feats = trained
     texts = [t for t, _ in _TRAIN] + _UNSEEN + [""]
-    expected = [tagger.tag(char_features(t, feats["lexicon"], brackets=feats["brackets"], window=feats["window"])) if t else [] for t in texts]
-    assert crf.tag(texts, feats["lexicon"], brackets=feats["brackets"]) == expected
-    assert [crf.tag([t], feats["lexicon"], brackets=feats["brackets"])[0] for t in texts] == expected
+    kw = {"brackets": feats["brackets"], "clusters": feats["clusters"]}
+    expected = [tagger.tag(char_features(t, feats["lexicon"], window=feats["window"], **kw)) if t else [] for t in texts]
+    assert crf.tag(texts, feats["lexicon"], **kw) == expected
+    assert [crf.tag([t], feats["lexicon"], **kw)[0] for t in texts] == expected
     assert any(tag != "O" for tags in expected for tag in tags)  # the model does find entities
 
 
@@ -107,8 +121,8 @@ def test_serialised_model_scores_the_same(trained) -> None:
     _, crf, feats = trained
     again = CompiledCRF.from_bytes(crf.to_bytes())
     for text in _UNSEEN:
-        assert np.array_equal(again.emissions(text, feats["lexicon"], brackets=feats["brackets"]),
-                              crf.emissions(text, feats["lexicon"], brackets=feats["brackets"]))
+        kw = {"brackets": feats["brackets"], "clusters": feats["clusters"]}
+        assert np.array_equal(again.emissions(text, feats["lexicon"], **kw), crf.emissions(text, feats["lexicon"], **kw))
     with pytest.raises(ValueError, match="not a compiled CRF model"):
         CompiledCRF.from_bytes(b"PK\x03\x04 truncated")
 
@@ -209,3 +223,35 @@ def test_pickles_compactly(trained) -> None:
     data = pickle.dumps(crf)
     assert len(data) < 2_000_000  # the npz, not the dense tables
     assert pickle.loads(data).tag(_UNSEEN, feats["lexicon"], brackets=feats["brackets"]) == crf.tag(_UNSEEN, feats["lexicon"], brackets=feats["brackets"])
+
+
+def test_a_pipeline_with_cluster_features_saves_and_loads_them(models: Dict[bool, Path], lexicon: Lexicon,
+                                                                 clusters: BigramClusters, tmp_path: Path) -> None:
+    """``crf_ner`` initialised from a training output with clusters keeps them through to_disk/from_disk
+    and to_bytes/from_bytes, and tags as python-crfsuite does; a pipeline missing the file is refused."""
+    out = tmp_path / "train_out"
+    out.mkdir()
+    shutil.copy(models[True], out / "model.crfsuite")
+    write_feature_config({"brackets": True, "window": 3, "clusters": True}, out)
+    clusters.to_disk(out / CLUSTERS_FILE)
+    from ner.components.crf_lexicon import LEXICON_FILE, write_lexicon
+
+    write_lexicon(lexicon, out / LEXICON_FILE)
+    nlp = spacy.blank("zh", config={"nlp": {"tokenizer": {"@tokenizers": "xiang.char_tokenizer.v1"}}})
+    nlp.add_pipe("crf_ner").initialize(model_path=out)
+    tagger = pycrfsuite.Tagger()
+    tagger.open(str(models[True]))
+    text = _UNSEEN[0]
+    expected = tagger.tag(char_features(text, lexicon, brackets=True, window=3, clusters=clusters))
+    want = [(e.start_char, e.end_char, e.label_) for e in nlp(text).ents]
+    assert want and sum(t != "O" for t in expected) == sum(e[1] - e[0] for e in want)
+    nlp.to_disk(tmp_path / "pipe")
+    assert (tmp_path / "pipe" / "crf_ner" / CLUSTERS_FILE).is_file()
+    again = spacy.load(tmp_path / "pipe")
+    assert [(e.start_char, e.end_char, e.label_) for e in again(text).ents] == want
+    copy = spacy.blank("zh", config={"nlp": {"tokenizer": {"@tokenizers": "xiang.char_tokenizer.v1"}}})
+    copy.add_pipe("crf_ner").from_bytes(nlp.get_pipe("crf_ner").to_bytes())
+    assert [(e.start_char, e.end_char, e.label_) for e in copy(text).ents] == want
+    (tmp_path / "pipe" / "crf_ner" / CLUSTERS_FILE).unlink()
+    with pytest.raises(ValueError, match="missing"):
+        spacy.load(tmp_path / "pipe")

@@ -27,6 +27,7 @@ from spacy.tokens import Doc, DocBin
 
 from ner.baselines.crf import SCHEMES, CRFTagger, spans_to_tags, train
 from ner.components.crf_features import WINDOWS, write_feature_config
+from ner.components.crf_clusters import CLUSTERS_FILE, BigramClusters
 from ner.components.crf_lexicon import (LEXICON_FILE, Lexicon, jackknife_lexicons, text_fold, word_lexicon,
                                        write_lexicon)
 from ner.corpus.public import PUBLIC_LABELS
@@ -130,6 +131,8 @@ def main() -> None:
                     help="add word-boundary features from a word lexicon of People's Daily 1998 (../shared)")
     ap.add_argument("--brackets", action="store_true", help="add inside-quotation/title-mark features")
     ap.add_argument("--window", type=int, choices=WINDOWS, default=2, help="context characters either side")
+    ap.add_argument("--clusters", type=Path, default=None,
+                    help="add bigram cluster features from this file (training/build_clusters.py); copied beside the model")
     ap.add_argument("--lexicon-min-count", type=int, default=1, help="entries seen fewer times as an entity are left out")
     ap.add_argument("--quiet", action="store_true")
     args = ap.parse_args()
@@ -184,7 +187,14 @@ def main() -> None:
         write_lexicon(full, args.output / LEXICON_FILE)
     elif (args.output / LEXICON_FILE).exists():
         (args.output / LEXICON_FILE).unlink()
-    write_feature_config({"brackets": args.brackets, "window": args.window}, args.output)
+    write_feature_config({"brackets": args.brackets, "window": args.window, "clusters": args.clusters is not None}, args.output)
+    clusters = None
+    if args.clusters is not None:
+        clusters = BigramClusters.from_disk(args.clusters)
+        clusters.to_disk(args.output / CLUSTERS_FILE)
+        print(f"bigram clusters: {len(clusters):,} bigrams, {clusters.n_clusters} clusters", file=sys.stderr)
+    elif (args.output / CLUSTERS_FILE).exists():
+        (args.output / CLUSTERS_FILE).unlink()
     n_chars = sum(len(t) for t, _ in data)
     print(f"train: {n_all} docs from {args.train}, {n_missing} with missing labels ({args.missing}); "
           f"training on {len(data)} docs, {n_chars:,} characters", file=sys.stderr)
@@ -192,7 +202,7 @@ def main() -> None:
     t1 = time.perf_counter()
     model_path = args.output / "model.crfsuite"
     train(data, model_path, c1=args.c1, c2=args.c2, max_iterations=args.max_iterations,
-          min_freq=args.min_freq, verbose=not args.quiet, lexicons=lexicons, brackets=args.brackets, window=args.window)
+          min_freq=args.min_freq, verbose=not args.quiet, lexicons=lexicons, brackets=args.brackets, window=args.window, clusters=clusters)
     t2 = time.perf_counter()
 
     tagger = CRFTagger(model_path)

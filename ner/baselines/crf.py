@@ -15,7 +15,7 @@ import sys
 from pathlib import Path
 from typing import Any, Iterable, Iterator, List, Optional, Sequence, Tuple, Union
 
-from ..components.crf_features import char_features, char_type, read_companions  # noqa: F401 (char_type re-exported)
+from ..components.crf_features import char_features, char_type, read_clusters, read_companions  # noqa: F401 (char_type re-exported)
 from ..components.crf_lexicon import Lexicon
 
 Span = Tuple[int, int, str]
@@ -101,6 +101,7 @@ def train(
     lexicons: Optional[Sequence[Optional[Lexicon]]] = None,
     brackets: bool = False,
     window: int = 2,
+    clusters: Optional[Any] = None,
 ) -> Any:
     """Train an L-BFGS CRF on ``(text, per-character tags)`` pairs and save it to ``model_path``.
 
@@ -138,7 +139,7 @@ def train(
     if lexicons is not None and len(lexicons) != len(pairs):
         raise ValueError(f"{len(lexicons)} lexicons for {len(pairs)} texts")
     items = [(t, lexicons[i] if lexicons is not None else None) for i, (t, _) in enumerate(pairs)]
-    crf.fit(_Lazy(items, lambda item: char_features(*item, brackets=brackets, window=window)), [list(tags) for _, tags in pairs])
+    crf.fit(_Lazy(items, lambda item: char_features(*item, brackets=brackets, window=window, clusters=clusters)), [list(tags) for _, tags in pairs])
     return crf
 
 
@@ -170,9 +171,12 @@ class CRFTagger:
         self.labels = sorted({t.partition("-")[2] for t in self._tagger.labels()} - {""})
         beside, self.features = read_companions(self.path)
         self.lexicon = lexicon if lexicon is not None else beside
+        self.clusters = read_clusters(self.path, self.features)
 
     def tags(self, text: str) -> List[str]:
-        return list(self._tagger.tag(char_features(text, self.lexicon, **self.features))) if text else []
+        if not text:
+            return []
+        return list(self._tagger.tag(char_features(text, self.lexicon, **{**self.features, "clusters": self.clusters})))
 
     def __call__(self, text: str) -> List[Span]:
         return tags_to_spans(self.tags(text), text)

@@ -23,6 +23,8 @@ from typing import Any, Callable, Dict, Iterable, List, Optional, Sequence, Tupl
 import numpy as np
 
 from ..text.charmap import char_table, normalize_chars
+from .crf_clusters import TEMPLATES as CLUSTER_TEMPLATES
+from .crf_clusters import BigramClusters
 from .crf_features import bracket_features, char_type
 from .crf_lexicon import Lexicon
 from .int_table import IntTable
@@ -61,7 +63,7 @@ class CompiledCRF:
     def __init__(self, labels: Sequence[str], tokens: Sequence[str], weights: np.ndarray, trans: np.ndarray,
                  unigram_rows: Dict[str, np.ndarray], pair_keys: np.ndarray, pair_rows: np.ndarray,
                  type_rows: Dict[str, np.ndarray], t3_rows: np.ndarray, string_rows: Dict[str, int],
-                 bias_row: int) -> None:
+                 bias_row: int, cluster_rows: Optional[Dict[str, np.ndarray]] = None) -> None:
         self.labels = list(labels)
         self.tokens = list(tokens)
         self.weights = weights  # (attributes + 1, labels); the last row is zero ("no feature")
@@ -71,6 +73,8 @@ class CompiledCRF:
         self.type_rows, self.t3_rows = type_rows, t3_rows
         self.string_rows = string_rows
         self.bias_row = bias_row
+        #: cluster template -> row of each cluster number (the last entry: no cluster)
+        self.cluster_rows = {name: t for name, t in (cluster_rows or {}).items() if (t != len(weights) - 1).any()}
         self._pads = np.array([self.tokens.index(p) if p in self.tokens else 0 for p in PADS], dtype=np.int64)
         self._label_array = np.array(self.labels, dtype=object)
         self._outside = self.labels.index("O") if "O" in self.labels else -1
@@ -125,6 +129,7 @@ class CompiledCRF:
         types: Dict[str, Dict[int, int]] = {name: {} for name in TYPES}
         t3: Dict[int, int] = {}
         strings: Dict[str, int] = {}
+        clus: Dict[str, Dict[int, int]] = {name: {} for name in CLUSTER_TEMPLATES}
         bias = none
         template_ids = {name: k for k, name in enumerate(PAIRS)}
         for a in attrs:
@@ -144,6 +149,8 @@ class CompiledCRF:
                 t3[_t3_key(*(TYPE_VALUES.index(v) for v in value))] = row[a]
             elif name in STRING_TEMPLATES:
                 strings[a] = row[a]
+            elif name in CLUSTER_TEMPLATES and value.isdigit():
+                clus[name][int(value)] = row[a]
             else:
                 raise ValueError(f"cannot compile CRF attribute {a!r}")
         pair_ids = [(k, tid(x), tid(y), r) for k, x, y, r in pair_items]  # the vocabulary is complete after this
@@ -154,7 +161,9 @@ class CompiledCRF:
         rows = np.array([rebased[k] for k in keys.tolist()], dtype=np.int64)
         type_rows = {name: _table(m, len(TYPE_VALUES), none) for name, m in types.items()}
         t3_rows = _table(t3, len(TYPE_VALUES) ** 3, none)
-        return cls(labels, tokens, weights, trans, unigram_rows, keys, rows, type_rows, t3_rows, strings, bias)
+        n_clusters = 1 + max((c for m in clus.values() for c in m), default=-1)
+        cluster_rows = {name: _table(m, n_clusters + 1, none) for name, m in clus.items() if m}
+        return cls(labels, tokens, weights, trans, unigram_rows, keys, rows, type_rows, t3_rows, strings, bias, cluster_rows)
 
     @classmethod
     def from_crfsuite(cls, data: bytes) -> "CompiledCRF":
@@ -166,7 +175,8 @@ class CompiledCRF:
         """npz bytes: the weight matrix stored sparse (most attribute-label pairs have no weight)."""
         nz_r, nz_c = np.nonzero(self.weights)
         meta = {"labels": self.labels, "tokens": self.tokens, "strings": self.string_rows, "bias": self.bias_row,
-                "rows": int(self.weights.shape[0]), "unigrams": list(self.unigram_rows), "types": list(self.type_rows)}
+                "rows": int(self.weights.shape[0]), "unigrams": list(self.unigram_rows), "types": list(self.type_rows),
+                "clusters": list(self.cluster_rows)}
         arrays = {"w_row": nz_r.astype(np.int32), "w_col": nz_c.astype(np.int16), "w_val": self.weights[nz_r, nz_c],
                   "trans": self.trans, "pair_keys": self.pair_keys, "pair_rows": self.pair_rows.astype(np.int32),
                   "t3": self.t3_rows.astype(np.int32)}
@@ -174,6 +184,8 @@ class CompiledCRF:
             arrays["u" + name] = table.astype(np.int32)
         for name, table in self.type_rows.items():
             arrays["t" + name] = table.astype(np.int32)
+        for name, table in self.cluster_rows.items():
+            arrays["k" + name] = table.astype(np.int32)
         buf = io.BytesIO()
         np.savez_compressed(buf, meta=np.frombuffer(json.dumps(meta, ensure_ascii=False).encode("utf-8"), dtype=np.uint8), **arrays)
         return buf.getvalue()
@@ -193,7 +205,8 @@ class CompiledCRF:
                        {name: z["u" + name].astype(np.int64) for name in meta["unigrams"]},
                        z["pair_keys"], z["pair_rows"].astype(np.int64),
                        {name: z["t" + name].astype(np.int64) for name in meta["types"]},
-                       z["t3"].astype(np.int64), {str(k): int(v) for k, v in meta["strings"].items()}, int(meta["bias"]))
+                       z["t3"].astype(np.int64), {str(k): int(v) for k, v in meta["strings"].items()}, int(meta["bias"]),
+                       {name: z["k" + name].astype(np.int64) for name in meta.get("clusters", [])})
         except (OSError, ValueError, KeyError, zipfile.BadZipFile) as err:
             raise ValueError(f"not a compiled CRF model ({err})") from err
 
@@ -207,7 +220,8 @@ class CompiledCRF:
             types = self._cp_types[cps]
         return types.astype(np.int64)
 
-    def emissions(self, text: str, lexicon: Optional[Lexicon] = None, *, brackets: bool = False) -> np.ndarray:
+    def emissions(self, text: str, lexicon: Optional[Lexicon] = None, *, brackets: bool = False,
+                  clusters: Optional[BigramClusters] = None) -> np.ndarray:
         """Per character of ``text``, the score of each label: the summed weights of its features
         (exactly the features :func:`char_features` gives, with the same arguments)."""
         n = len(text)
@@ -217,6 +231,13 @@ class CompiledCRF:
         cols = [table[tok[o + _P:o + _P + n]] for o, table in self._unigrams]
         if not self._unigrams and not self._pair_offsets:  # the zero row: a model may lack character features
             cols.append(np.full(n, len(self.weights) - 1, dtype=np.int64))
+        norm = normalize_chars(text) if lexicon is not None or brackets or clusters is not None else text
+        if clusters is not None and self.cluster_rows:
+            ids = clusters.padded_ids(norm)
+            for name, table in self.cluster_rows.items():
+                o = CLUSTER_TEMPLATES[name]
+                part = ids[o + 2:o + 2 + n]
+                cols.append(table[np.where((part < 0) | (part >= len(table) - 1), len(table) - 1, part)])
         if self._pair_offsets:
             size = len(self.tokens)
             keys = np.concatenate([_pair_key(k, tok[o1 + _P:o1 + _P + n], tok[o2 + _P:o2 + _P + n], size)
@@ -224,7 +245,6 @@ class CompiledCRF:
             cols.extend(self._pairs.get(keys).reshape(len(self._pair_offsets), n))
         scores = np.take(self.weights, np.stack(cols, axis=1), axis=0).sum(axis=1)  # take: ~1.5x fancy indexing
         scores += self._type_scores[_t3_key(typ[1:n + 1], typ[2:n + 2], typ[3:n + 3])]
-        norm = normalize_chars(text) if lexicon is not None or brackets else text
         extra: List[Tuple[int, int]] = []
         strings = self.string_rows
         if lexicon is not None and len(lexicon) and strings:
@@ -318,18 +338,20 @@ class CompiledCRF:
             cur = int(back[t, cur])
         return tags
 
-    def tag_ids(self, texts: Iterable[str], lexicon: Optional[Lexicon] = None, *, brackets: bool = False) -> List[np.ndarray]:
+    def tag_ids(self, texts: Iterable[str], lexicon: Optional[Lexicon] = None, *, brackets: bool = False,
+                clusters: Optional[BigramClusters] = None) -> List[np.ndarray]:
         """The label ids (indices into :attr:`labels`) of every character of every text."""
         texts = list(texts)
         out: List[np.ndarray] = []
         for start, end in _chunks([len(t) for t in texts], MAX_DECODE_CHARS):  # bounded memory per decode
             part = texts[start:end]
-            out += self._decode([len(t) for t in part], lambda k: self.emissions(part[k], lexicon, brackets=brackets))
+            out += self._decode([len(t) for t in part], lambda k: self.emissions(part[k], lexicon, brackets=brackets, clusters=clusters))
         return out
 
-    def tag(self, texts: Iterable[str], lexicon: Optional[Lexicon] = None, *, brackets: bool = False) -> List[List[str]]:
+    def tag(self, texts: Iterable[str], lexicon: Optional[Lexicon] = None, *, brackets: bool = False,
+            clusters: Optional[BigramClusters] = None) -> List[List[str]]:
         """The label strings of every character of every text."""
-        return [self._label_array[t].tolist() for t in self.tag_ids(texts, lexicon, brackets=brackets)]
+        return [self._label_array[t].tolist() for t in self.tag_ids(texts, lexicon, brackets=brackets, clusters=clusters)]
 
     def tagged(self, ids: np.ndarray) -> List[Tuple[int, str]]:
         """``(position, label)`` of the label ids ``ids`` that are not ``O`` (for :func:`sparse_tags_to_spans`)."""

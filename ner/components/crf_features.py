@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any, Dict, List, Optional, Tuple, Union
 
 from ..text.charmap import normalize_chars
+from .crf_clusters import CLUSTERS_FILE, BigramClusters
 from .crf_lexicon import LEXICON_FILE, Lexicon, read_lexicon
 
 _PAD_LEFT = ("<s3>", "<s2>", "<s1>")
@@ -99,11 +100,13 @@ def bracket_features(text: str) -> List[str]:
     return out
 
 
-def char_features(text: str, lexicon: Optional[Lexicon] = None, *, brackets: bool = False, window: int = 2) -> List[List[str]]:
+def char_features(text: str, lexicon: Optional[Lexicon] = None, *, brackets: bool = False, window: int = 2,
+                  clusters: Optional[BigramClusters] = None) -> List[List[str]]:
     """The CRF features of every character of ``text`` (one list of feature strings per character).
 
     ``lexicon``: add its matches (:meth:`Lexicon.features`); ``brackets``: add :func:`bracket_features`;
-    ``window`` 3: also the characters three away (``c-3``, ``c+3``) and the bigrams reaching them (``b-3``, ``b+2``).
+    ``window`` 3: also the characters three away (``c-3``, ``c+3``) and the bigrams reaching them (``b-3``, ``b+2``);
+    ``clusters``: the clusters of the four bigrams around each character (:mod:`ner.components.crf_clusters`).
     """
     if window not in WINDOWS:
         raise ValueError(f"window must be one of {WINDOWS}, got {window!r}")
@@ -145,12 +148,16 @@ def char_features(text: str, lexicon: Optional[Lexicon] = None, *, brackets: boo
         for feats, mark in zip(out, bracket_features(norm)):
             if mark:
                 feats.append(mark)
+    if clusters is not None and not isinstance(clusters, bool) and len(clusters):
+        for feats, extra in zip(out, clusters.features(norm)):
+            feats.extend(extra)
     return out
 
 
 #: the feature settings' file name beside a trained ``model.crfsuite``
 FEATURES_FILE = "features.json"
-FEATURE_DEFAULTS: Dict[str, Any] = {"brackets": False, "window": 2}
+#: ``clusters``: the model was trained with bigram cluster features (their file lies beside the model)
+FEATURE_DEFAULTS: Dict[str, Any] = {"brackets": False, "window": 2, "clusters": False}
 
 
 def read_feature_config(folder: Union[str, Path]) -> Dict[str, Any]:
@@ -171,11 +178,21 @@ def read_companions(model_file: Union[str, Path]) -> Tuple[Optional[Lexicon], Di
     return (read_lexicon(beside) if beside.is_file() else None), read_feature_config(Path(model_file).parent)
 
 
+def read_clusters(model_file: Union[str, Path], features: Dict[str, Any]) -> Optional[BigramClusters]:
+    """The bigram clusters saved beside a trained ``model.crfsuite`` when ``features`` says it uses them."""
+    if not features.get("clusters"):
+        return None
+    path = Path(model_file).with_name(CLUSTERS_FILE)
+    if not path.is_file():
+        raise FileNotFoundError(f"{path}: the model was trained with bigram clusters, but their file is missing")
+    return BigramClusters.from_disk(path)
+
+
 def write_feature_config(cfg: Dict[str, Any], folder: Union[str, Path]) -> None:
     Path(folder).mkdir(parents=True, exist_ok=True)
     (Path(folder) / FEATURES_FILE).write_text(json.dumps({**FEATURE_DEFAULTS, **cfg}, sort_keys=True), encoding="utf-8")
 
 
-__all__ = ["WINDOWS", "QUOTE_PAIRS", "FEATURES_FILE", "read_companions", "read_feature_config", "write_feature_config", "bracket_features", "char_features", "char_type"]
+__all__ = ["WINDOWS", "QUOTE_PAIRS", "FEATURES_FILE", "read_clusters", "read_companions", "read_feature_config", "write_feature_config", "bracket_features", "char_features", "char_type"]
 
 

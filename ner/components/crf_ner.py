@@ -25,7 +25,8 @@ from spacy.util import filter_spans, minibatch
 from ..baselines.crf import sparse_tags_to_spans
 from ..tokenizer import doc_text
 from .crf_compiled import CompiledCRF
-from .crf_features import FEATURE_DEFAULTS, QUOTE_PAIRS, read_companions
+from .crf_clusters import CLUSTERS_FILE, BigramClusters
+from .crf_features import FEATURE_DEFAULTS, QUOTE_PAIRS, read_clusters, read_companions
 from .crf_lexicon import LEXICON_FILE, Lexicon, read_lexicon, write_lexicon
 
 MODEL_FILE = "model.npz"
@@ -72,6 +73,8 @@ class CRFEntityRecognizer:
         self._crf: Optional[CompiledCRF] = None
         #: the lexicon the model was trained with (None: a model without lexicon features)
         self.lexicon: Optional[Lexicon] = None
+        #: the bigram clusters the model was trained with (None: a model without cluster features)
+        self.clusters: Optional[BigramClusters] = None
         #: the feature settings the model was trained with (``features.json`` of its training output)
         self.features: Dict[str, Any] = dict(FEATURE_DEFAULTS)
 
@@ -111,6 +114,7 @@ class CRFEntityRecognizer:
         raw = path.read_bytes()
         self.set_model(gzip.decompress(raw) if raw[:2] == b"\x1f\x8b" else raw)
         self.lexicon, self.features = read_companions(path)
+        self.clusters = read_clusters(path, self.features)
 
     # ------------------------------------------------------------------ apply
     def __call__(self, doc: Doc) -> Doc:
@@ -126,7 +130,7 @@ class CRFEntityRecognizer:
         if self._crf is None:
             raise ValueError(f"{self.name} has no model: load a pipeline that contains one, or initialize it with model_path")
         texts = [doc_text(doc) for doc in docs]
-        for doc, text, ids in zip(docs, texts, self._crf.tag_ids(texts, self.lexicon, brackets=self.features["brackets"])):
+        for doc, text, ids in zip(docs, texts, self._crf.tag_ids(texts, self.lexicon, brackets=self.features["brackets"], clusters=self.clusters)):
             if text:
                 self._set_ents(doc, text, self._crf.tagged(ids))
         return docs
@@ -165,6 +169,8 @@ class CRFEntityRecognizer:
             data["crf"] = self._crf.to_bytes()
             if self.lexicon is not None:
                 data["lexicon"] = self.lexicon.to_dict()
+            if self.clusters is not None:
+                data["clusters"] = self.clusters.to_bytes()
         return srsly.msgpack_dumps(data)
 
     def from_bytes(self, data: bytes, *, exclude: Iterable[str] = ()) -> "CRFEntityRecognizer":
@@ -176,6 +182,7 @@ class CRFEntityRecognizer:
             else:  # bytes from before the compiled form: a gzipped crfsuite model
                 self.set_model(gzip.decompress(msg["model"]))
             self.lexicon = Lexicon.from_dict(msg["lexicon"]) if "lexicon" in msg else None
+            self.clusters = BigramClusters.from_bytes(msg["clusters"]) if "clusters" in msg else None
         return self
 
     def to_disk(self, path: Union[str, Path], *, exclude: Iterable[str] = ()) -> None:
@@ -190,6 +197,10 @@ class CRFEntityRecognizer:
                 write_lexicon(self.lexicon, path / LEXICON_FILE)
             elif (path / LEXICON_FILE).exists():
                 (path / LEXICON_FILE).unlink()
+            if self.clusters is not None:
+                self.clusters.to_disk(path / CLUSTERS_FILE)
+            elif (path / CLUSTERS_FILE).exists():
+                (path / CLUSTERS_FILE).unlink()
 
     def from_disk(self, path: Union[str, Path], *, exclude: Iterable[str] = ()) -> "CRFEntityRecognizer":
         path = Path(path)
@@ -201,6 +212,9 @@ class CRFEntityRecognizer:
             else:
                 self.set_model(gzip.decompress((path / LEGACY_MODEL_FILE).read_bytes()))
             self.lexicon = read_lexicon(path / LEXICON_FILE) if (path / LEXICON_FILE).exists() else None
+            self.clusters = BigramClusters.from_disk(path / CLUSTERS_FILE) if (path / CLUSTERS_FILE).exists() else None
+            if self.features.get("clusters") and self.clusters is None:
+                raise ValueError(f"{self.name}: {path / CLUSTERS_FILE} is missing (the model uses bigram cluster features)")
         return self
 
 

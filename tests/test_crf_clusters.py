@@ -1,0 +1,52 @@
+"""Bigram clusters (``ner.components.crf_clusters``, ``training/build_clusters.py``) on self-written text."""
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from ner.components.crf_clusters import BigramClusters
+from ner.components.crf_features import char_features
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "training"))
+from build_clusters import cluster_bigrams  # noqa: E402
+
+
+def test_bigrams_in_the_same_contexts_share_a_cluster() -> None:
+    crops = ["小麦", "玉米", "大豆", "水稻"]
+    banks = ["农行", "建行", "工行", "中行"]
+    texts = []
+    for i in range(40):
+        c, b = crops[i % 4], banks[(i * 3) % 4]
+        texts += [f"今年种植{c}面积扩大。", f"当地{c}喜获丰收。", f"{b}发放贷款支持春耕。", f"记者从{b}获悉消息。"]
+    clusters = cluster_bigrams(texts, n_bigrams=200, dims=8, k=6, seed=0)
+    crop_ids = {clusters.mapping[c] for c in crops}
+    bank_ids = {clusters.mapping[b] for b in banks}
+    assert len(crop_ids) == 1 and len(bank_ids) == 1 and crop_ids != bank_ids
+    assert all(len(b) == 2 for b in clusters.mapping)
+
+
+def test_features_name_the_four_bigrams_around_each_character() -> None:
+    clusters = BigramClusters({"长沙": 3, "沙银": 7, "银行": 1})
+    feats = clusters.features("长沙银行")
+    assert feats[0] == ["k0=3", "k+1=7"]  # 长: the bigram it starts, the next one
+    assert feats[2] == ["k-2=3", "k-1=7", "k0=1"]  # 银
+    assert feats[3] == ["k-2=7", "k-1=1"]  # 行: nothing starts at the end
+    assert np.array_equal(clusters.ids("长沙银行x"), [3, 7, 1, -1, -1])
+    # char_features adds them to the character features; full-width text is normalised first
+    row = char_features("长沙银行", clusters=clusters)[1]
+    assert {"k-1=3", "k0=7", "k+1=1"} <= set(row)
+
+
+def test_serialisation_round_trip_and_bad_input(tmp_path: Path) -> None:
+    clusters = BigramClusters({"长沙": 3, "银行": 1, "𠀀字": 2})
+    clusters.to_disk(tmp_path / "c.npz")
+    again = BigramClusters.from_disk(tmp_path / "c.npz")
+    assert again.mapping == clusters.mapping and again.n_clusters == 4
+    (tmp_path / "bad.npz").write_bytes(b"not an npz")
+    with pytest.raises(ValueError, match="bad.npz"):
+        BigramClusters.from_disk(tmp_path / "bad.npz")
+    with pytest.raises(ValueError, match="two characters"):
+        BigramClusters({"长": 1})
