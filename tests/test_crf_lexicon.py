@@ -95,16 +95,16 @@ def test_crf_ner_component_keeps_its_lexicon(tmp_path: Path) -> None:
     nlp = spacy.blank("zh", config={"nlp": {"tokenizer": {"@tokenizers": "xiang.char_tokenizer.v1"}}})
     nlp.add_pipe("crf_ner").initialize(model_path=tmp_path / "m")
     assert nlp.get_pipe("crf_ner").lexicon.entries == lex.entries
-    assert nlp.get_pipe("crf_ner").features == {"brackets": True, "window": 2}
+    assert nlp.get_pipe("crf_ner").features == {"brackets": True, "window": 2, "clusters": False}
     nlp.to_disk(tmp_path / "pipe")
     assert (tmp_path / "pipe" / "crf_ner" / LEXICON_FILE).is_file()
     again = spacy.load(tmp_path / "pipe")
     assert again.get_pipe("crf_ner").lexicon.entries == lex.entries
-    assert again.get_pipe("crf_ner").features == {"brackets": True, "window": 2}
+    assert again.get_pipe("crf_ner").features == {"brackets": True, "window": 2, "clusters": False}
     text = "银行支持竹笋产业发展。"
     assert [(e.text, e.label_) for e in again(text).ents] == [(e.text, e.label_) for e in nlp(text).ents]
     comp = CRFEntityRecognizer(None).from_bytes(nlp.get_pipe("crf_ner").to_bytes())
-    assert comp.lexicon is not None and comp.lexicon.entries == lex.entries and comp.features == {"brackets": True, "window": 2}
+    assert comp.lexicon is not None and comp.lexicon.entries == lex.entries and comp.features == {"brackets": True, "window": 2, "clusters": False}
     with pytest.raises(ValueError, match="unknown feature settings"):
         (tmp_path / "m" / "features.json").write_text('{"trigrams": true}')
         read_feature_config(tmp_path / "m")
