@@ -2,7 +2,7 @@
 
 The ``money_rules`` component matches the patterns on the model-normalised text (full-width digits
 become ASCII, so ``１２万元`` matches) and adds MONEY entities; with ``overwrite_ents`` it replaces
-overlapping model entities, otherwise it only fills gaps. A regex pass over the text is several times
+overlapping model entities (except a model MONEY span that contains the match), otherwise it only fills gaps. A regex pass over the text is several times
 faster than a token Matcher over character tokens.
 """
 
@@ -62,6 +62,10 @@ class MoneyRules:
         if not found:
             return doc
         if self.overwrite_ents:
+            # a MONEY entity of the model that contains the match is kept: the model may have seen
+            # more of the amount than a pattern does (a range written 6.18-1/2美元)
+            held = [e for e in doc.ents if e.label_ == self.label]
+            found = [f for f in found if not any(e.start <= f.start and f.end <= e.end for e in held)]
             keep = [e for e in doc.ents if not any(e.start < f.end and f.start < e.end for f in found)]
             doc.ents = filter_spans(keep + found)
         else:

@@ -1,0 +1,66 @@
+"""MONEY rules (``ner/components/data/money_patterns.jsonl``) on self-written sentences."""
+from typing import List, Tuple
+
+import pytest
+import spacy
+from spacy.tokens import Doc
+
+import ner  # noqa: F401  (registers the tokenizer and components)
+
+
+def _nlp(**cfg: object) -> spacy.Language:
+    nlp = spacy.blank("zh", config={"nlp": {"tokenizer": {"@tokenizers": "xiang.char_tokenizer.v1"}}})
+    nlp.add_pipe("money_rules", config=cfg)
+    return nlp
+
+
+def _money(text: str) -> List[str]:
+    return [e.text for e in _nlp()(text).ents if e.label_ == "MONEY"]
+
+
+@pytest.mark.parametrize("text, want", [
+    ("该行向茶农发放贷款2000万元。", ["2000万元"]),
+    ("全年营收达５９９２.７亿元。", ["５９９２.７亿元"]),  # full-width digits
+    ("公司市值增加了约1,900亿美元。", ["1,900亿美元"]),
+    ("每吨价格上涨3-5千元，部分涨到33万元。", ["3-5千元", "33万元"]),
+    ("诈骗数额达数十亿元，装修花了几万元。", ["数十亿元", "几万元"]),
+    ("去年收入5000多亿元，人均增收2万余元。", ["5000多亿元", "2万余元"]),
+    ("一笔贷款 2000 万元到账。", ["2000 万元"]),
+    ("培育千亿元级产业集群，打造万亿元级赛道。", []),  # scale labels are not MONEY (decision 36)
+    ("占比达到35%，同比增长3个百分点。", []),
+])
+def test_money_patterns(text: str, want: List[str]) -> None:
+    assert _money(text) == want
+
+
+def _with_model_ents(nlp: spacy.Language, text: str, ents: List[Tuple[int, int, str]]) -> Doc:
+    doc = nlp.make_doc(text)
+    doc.ents = [doc.char_span(s, e, label=l) for s, e, l in ents]
+    return nlp.get_pipe("money_rules")(doc)
+
+
+def test_rules_replace_overlapping_model_entities_but_keep_a_wider_model_money() -> None:
+    nlp = _nlp()
+    text = "报价6.18-1/2美元，农发行贷款3亿元。"
+    wide = (text.index("6.18"), text.index("美元") + 2, "MONEY")
+    wrong = (text.index("3亿元") - 2, text.index("3亿元") + 1, "ORG")  # a model entity cut across the amount
+    doc = _with_model_ents(nlp, text, [wide, wrong])
+    got = [(e.text, e.label_) for e in doc.ents]
+    assert got == [("6.18-1/2美元", "MONEY"), ("3亿元", "MONEY")]
+
+
+def test_fill_gaps_only_leaves_model_entities() -> None:
+    nlp = _nlp(overwrite_ents=False)
+    text = "贷款3亿元用于生产。"
+    doc = _with_model_ents(nlp, text, [(0, 4, "PROGRAMME")])
+    assert [(e.text, e.label_) for e in doc.ents] == [("贷款3亿", "PROGRAMME")]
+
+
+def test_patterns_round_trip(tmp_path) -> None:
+    nlp = _nlp()
+    rules = nlp.get_pipe("money_rules")
+    rules.set_patterns([{"id": "only-yuan", "regex": "[0-9]+元"}])
+    nlp.to_disk(tmp_path / "p")
+    again = spacy.load(tmp_path / "p")
+    assert [e.text for e in again("花了300元和5万元。").ents] == ["300元"]
+    assert again.get_pipe("money_rules").patterns == [{"id": "only-yuan", "regex": "[0-9]+元"}]
