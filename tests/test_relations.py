@@ -190,7 +190,30 @@ def test_in_sector_list_with_class_noun(nlp: spacy.Language) -> None:
     assert triples(rels) == {("IN_SECTOR", "宏达精工", "汽车零部件"), ("IN_SECTOR", "湘锐科技", "汽车零部件")}
 
 
+def test_in_sector_every_listed_sector(nlp: spacy.Language) -> None:
+    text = "华光能源成立于2008年，主营业务涵盖光伏组件、电池片和硅片的研发。"
+    ents = [("华光能源", "ORG"), ("光伏组件", "SECTOR"), ("电池片", "SECTOR"), ("硅片", "SECTOR")]
+    assert triples(run(nlp, text, ents)) == {("IN_SECTOR", "华光能源", x) for x in ("光伏组件", "电池片", "硅片")}
+    text = "星海集团以茶油、竹木为核心，带动农户增收。"
+    ents = [("星海集团", "ORG"), ("茶油", "SECTOR"), ("竹木", "SECTOR")]
+    assert triples(run(nlp, text, ents)) == {("IN_SECTOR", "星海集团", "茶油"), ("IN_SECTOR", "星海集团", "竹木")}
+
+
 # ------------------------------------------------------------------------------ PART_OF / 该行
+def test_part_of_announcement_names_own_subsidiary(nlp: spacy.Language) -> None:
+    text = "湘江矿业公告，全资子公司湘南贸易、湘北物流拟投资建设新仓库。"
+    ents = [("湘江矿业", "ORG"), ("湘南贸易", "ORG"), ("湘北物流", "ORG")]
+    assert triples(run(nlp, text, ents)) == {("PART_OF", "湘南贸易", "湘江矿业"), ("PART_OF", "湘北物流", "湘江矿业")}
+    # 与 after the subsidiary introduces a partner, not a second subsidiary
+    text = "湘江矿业公告，子公司湘南贸易与江北公司签署了供货协议。"
+    ents = [("湘江矿业", "ORG"), ("湘南贸易", "ORG"), ("江北公司", "ORG")]
+    rels = triples(run(nlp, text, ents))
+    assert ("PART_OF", "湘南贸易", "湘江矿业") in rels and ("PART_OF", "江北公司", "湘江矿业") not in rels
+    # an announcement about another company's subsidiary is not read as one
+    text = "湘江矿业公告，与江北公司签署了供货协议。"
+    assert not any(r[0] == "PART_OF" for r in triples(run(nlp, text, [("湘江矿业", "ORG"), ("江北公司", "ORG")])))
+
+
 def test_anaphora_gaihang_part_of_and_lending(nlp: spacy.Language) -> None:
     text = "邵阳农商银行深耕县域金融。该行新宁支行为果农发放信用贷款500万元。"
     ents = [("邵阳农商银行", "ORG"), ("新宁支行", "ORG"), ("果农", "SECTOR"), ("500万元", "MONEY")]

@@ -564,14 +564,18 @@ class RuleEngine:
                     if e.label == "SECTOR" and e.cs >= te:
                         g = v.C[te : e.cs]
                         if len(g) <= 4 and MASK not in g:
-                            for h in heads:
-                                out.append(Candidate("IN_SECTOR", h.i, e.i, "in_sector.verb"))
+                            for t in self._coord(v, e, {"SECTOR"}):  # 主营A、B和C: every listed sector
+                                for h in heads:
+                                    out.append(Candidate("IN_SECTOR", h.i, t.i, "in_sector.verb"))
                         break
             core = self.r.regex("core", "IN_SECTOR")
             for e in ents:
-                if e.label == "SECTOR" and v.C[max(cs, e.cs - 1) : e.cs] == "以" and core and core.match(v.C, e.ce):
-                    for h in heads:
-                        out.append(Candidate("IN_SECTOR", h.i, e.i, "in_sector.core"))
+                if e.label == "SECTOR" and v.C[max(cs, e.cs - 1) : e.cs] == "以" and core:
+                    group = self._coord(v, e, {"SECTOR"})  # 以A、B为核心: the marker follows the last one
+                    if core.match(v.C, group[-1].ce):
+                        for t in group:
+                            for h in heads:
+                                out.append(Candidate("IN_SECTOR", h.i, t.i, "in_sector.core"))
 
     # -------------------------------------------------------------- document-wide local patterns
     def _global_rules(self, v: View, out: List[Candidate]) -> None:
@@ -579,6 +583,9 @@ class RuleEngine:
         heads_cls = self.r.words("class_head", "IN_SECTOR")
         unit = self.r.regex("unit", "PART_OF")
         part_re = re.compile(r"^的?(?:" + "|".join(map(re.escape, self.r.words("trigger", "PART_OF"))) + r")的?(?:各|多家|\d+家)?$")
+        announce = "|".join(map(re.escape, self.r.words("announce", "PART_OF")))
+        # "甲公司公告，全资子公司乙…": a listed company's announcement names its own subsidiary
+        announce_re = re.compile(rf"^(?:{announce})[，,:：]?(?:公司|其|该公司|本公司)?的?(?:全资|控股)?(?:子公司|孙公司)$") if announce else None
         loc_words = set(self.r.words("location", "LOCATED_IN"))
         mods = "|".join(map(re.escape, self.r.words("modifier", "LOCATED_IN"))) or "首个"
         of_re = re.compile(rf"^(?:{mods})?的$")
@@ -624,6 +631,14 @@ class RuleEngine:
             if e.label == "ORG" and nxt is not None and nxt.label == "ORG" and g and part_re.match(g):
                 for b in self._coord(v, nxt, {"ORG"}):
                     out.append(Candidate("PART_OF", b.i, e.i, "part_of.subsidiary"))
+            if e.label == "ORG" and nxt is not None and nxt.label == "ORG" and g and announce_re is not None and announce_re.match(g):
+                subs = [nxt]  # 、 lists only: "子公司乙与丙签署" makes 丙 a partner, not a subsidiary
+                for f in ents[k + 2 :]:
+                    if f.label != "ORG" or f.clause != nxt.clause or v.gap(subs[-1], f) != "、":
+                        break
+                    subs.append(f)
+                for b in subs:
+                    out.append(Candidate("PART_OF", b.i, e.i, "part_of.announce"))
             if e.label == "ORG" and nxt is not None and nxt.label == "ORG" and g is not None and re.fullmatch(r"(?:是|为|系|作为|隶属于|隶属)", g):
                 after = v.C[nxt.ce : nxt.ce + 8]
                 if g.startswith("隶属") or re.match(r"^的?(?:全资|控股)?(?:子公司|分公司|下属|旗下|成员|分支|支行|分行)", after):
