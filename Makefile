@@ -43,9 +43,10 @@ fuzz: install-test
 clean:
 	rm -rf $(VENV) build *.egg-info
 
-# Rebuild the embedded pipeline from ../shared and corpus/ (about 45 min on one free CPU core: bigram
-# clusters of the raw news ~1 min, the CRF with its jackknifed lexicon and the clusters ~35 min, the
-# relation scorer ~5).
+# Rebuild the embedded pipeline from ../shared and corpus/ (about 50 min on one CPU core: bigram
+# clusters of the raw news ~1 min, the CRF with its jackknifed lexicon and the clusters ~45 min, the
+# relation scorer ~1). It trains the relation scorer on the current train split; the embedded one was
+# trained on the 405-article split of commit 58d8fd2, which scored higher on dev (docs/BENCHMARKS.md).
 ASSETS := training/assets
 OUTPUT := training/output
 GOLD_ANN := $(shell ls corpus/ann/batch*.ann | sort -V)
