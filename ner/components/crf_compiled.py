@@ -234,10 +234,11 @@ class CompiledCRF:
         norm = normalize_chars(text) if lexicon is not None or brackets or clusters is not None else text
         if clusters is not None and self.cluster_rows:
             ids = clusters.padded_ids(norm)
+            size = len(next(iter(self.cluster_rows.values())))  # every template's table: clusters + a zero row
+            ids = np.where((ids < 0) | (ids >= size - 1), size - 1, ids)  # none / unknown -> the zero row, once
             for name, table in self.cluster_rows.items():
                 o = CLUSTER_TEMPLATES[name]
-                part = ids[o + 2:o + 2 + n]
-                cols.append(table[np.where((part < 0) | (part >= len(table) - 1), len(table) - 1, part)])
+                cols.append(table[ids[o + 2:o + 2 + n]])
         if self._pair_offsets:
             size = len(self.tokens)
             keys = np.concatenate([_pair_key(k, tok[o1 + _P:o1 + _P + n], tok[o2 + _P:o2 + _P + n], size)
