@@ -50,3 +50,10 @@ def test_serialisation_round_trip_and_bad_input(tmp_path: Path) -> None:
         BigramClusters.from_disk(tmp_path / "bad.npz")
     with pytest.raises(ValueError, match="two characters"):
         BigramClusters({"长": 1})
+    import numpy as np
+
+    assert (again.ids("长沙银行") == clusters.ids("长沙银行")).all() and len(again) == 3
+    with pytest.raises(ValueError, match="listed twice"):
+        BigramClusters.from_arrays(np.array([0x957F, 0x957F]), np.array([0x6C99, 0x6C99]), np.array([1, 2]))
+    with pytest.raises(ValueError, match="out of range"):
+        BigramClusters.from_arrays(np.array([-1]), np.array([0x6C99]), np.array([1]))

@@ -13,7 +13,7 @@ from __future__ import annotations
 import io
 import zipfile
 from pathlib import Path
-from typing import Dict, List, Union
+from typing import Dict, List, Optional, Union
 
 import numpy as np
 
@@ -37,13 +37,42 @@ class BigramClusters:
         bad = [b for b in mapping if len(b) != 2]
         if bad:
             raise ValueError(f"bigram clusters: keys must be two characters, got {bad[:3]}")
-        self.mapping = dict(mapping)
-        self.n_clusters = max(self.mapping.values(), default=-1) + 1
-        keys = np.array([ord(b[0]) * _CP + ord(b[1]) for b in self.mapping], dtype=np.int64)
-        self._table = IntTable(keys, np.array(list(self.mapping.values()), dtype=np.int64), -1)
+        items = list(mapping.items())
+        self._set_arrays(np.array([ord(b[0]) for b, _ in items], dtype=np.int64),
+                         np.array([ord(b[1]) for b, _ in items], dtype=np.int64),
+                         np.array([c for _, c in items], dtype=np.int64))
+        self._mapping: Optional[Dict[str, int]] = dict(mapping)
+
+    def _set_arrays(self, first: np.ndarray, second: np.ndarray, cluster: np.ndarray) -> None:
+        self._first, self._second, self._cluster = first, second, cluster
+        self.n_clusters = int(cluster.max()) + 1 if len(cluster) else 0
+        self._table = IntTable(first * _CP + second, cluster, -1)
+
+    @classmethod
+    def from_arrays(cls, first: np.ndarray, second: np.ndarray, cluster: np.ndarray) -> "BigramClusters":
+        """From the code points of each bigram's two characters and its cluster (what the npz holds):
+        no per-bigram Python objects, so a pipeline loads fast; :attr:`mapping` is built when asked for."""
+        first, second, cluster = (np.asarray(a, dtype=np.int64) for a in (first, second, cluster))
+        if not (len(first) == len(second) == len(cluster)):
+            raise ValueError("bigram clusters: first, second and cluster differ in length")
+        if len(first) and (min(first.min(), second.min()) < 0 or max(first.max(), second.max()) >= _CP or cluster.min() < 0):
+            raise ValueError("bigram clusters: code points or cluster numbers out of range")
+        if len(np.unique(first * _CP + second)) != len(first):
+            raise ValueError("bigram clusters: a bigram is listed twice")
+        self = cls.__new__(cls)
+        self._set_arrays(first, second, cluster)
+        self._mapping = None
+        return self
+
+    @property
+    def mapping(self) -> Dict[str, int]:
+        """Bigram -> cluster number."""
+        if self._mapping is None:
+            self._mapping = {chr(a) + chr(b): c for a, b, c in zip(self._first.tolist(), self._second.tolist(), self._cluster.tolist())}
+        return self._mapping
 
     def __len__(self) -> int:
-        return len(self.mapping)
+        return len(self._cluster)
 
     def ids(self, norm: str) -> np.ndarray:
         """The cluster of the bigram starting at each character of ``norm`` (-1: none; the last one: -1)."""
@@ -72,18 +101,16 @@ class BigramClusters:
 
     # ------------------------------------------------------------------ serialisation
     def to_bytes(self) -> bytes:
-        items = list(self.mapping.items())
         buf = io.BytesIO()
-        np.savez_compressed(buf, first=np.array([ord(b[0]) for b, _ in items], dtype=np.int32),
-                            second=np.array([ord(b[1]) for b, _ in items], dtype=np.int32),
-                            cluster=np.array([c for _, c in items], dtype=np.int32))
+        np.savez_compressed(buf, first=self._first.astype(np.int32), second=self._second.astype(np.int32),
+                            cluster=self._cluster.astype(np.int32))
         return buf.getvalue()
 
     @classmethod
     def from_bytes(cls, data: bytes) -> "BigramClusters":
         try:
             z = np.load(io.BytesIO(data), allow_pickle=False)
-            return cls({chr(a) + chr(b): int(c) for a, b, c in zip(z["first"].tolist(), z["second"].tolist(), z["cluster"].tolist())})
+            return cls.from_arrays(z["first"], z["second"], z["cluster"])
         except (OSError, ValueError, KeyError, zipfile.BadZipFile) as err:
             raise ValueError(f"not a bigram cluster file ({err})") from err
 
