@@ -1,4 +1,4 @@
-"""Corpus commands of ``xiang-ner``: ``validate FILE...`` and ``corpus stats [FILE...]``."""
+"""Corpus commands of ``xiang-ner``: ``validate FILE...``, ``corpus stats [FILE...]`` and ``corpus consistency``."""
 from __future__ import annotations
 
 from pathlib import Path
@@ -62,6 +62,32 @@ def stats(
         raise typer.Exit(1)
     typer.echo("files: " + ", ".join(str(p) for p in paths))
     typer.echo(format_stats(table))
+
+
+@corpus_app.command("consistency")
+def consistency(
+    files: Optional[List[Path]] = typer.Argument(None, help="gold / stand-off files (default: corpus/*.jsonl + seed gold)"),
+    labels: Optional[List[str]] = typer.Option(None, "--label", "-l", help="only surfaces tagged with this label (repeatable)"),
+    top: int = typer.Option(40, "--top", help="how many surfaces to list"),
+    data_root: Optional[Path] = typer.Option(None, "--data-root", help="data root"),
+) -> None:
+    """Surfaces tagged in some places and untagged in others, most mixed first, with an untagged example."""
+    from ..corpus.consistency import format_reports, surface_reports
+    from ..corpus.standoff import load_documents
+    from ..schema import ENTITY_LABELS
+
+    bad = [l for l in labels or [] if l not in ENTITY_LABELS]
+    if bad:
+        typer.echo(f"error: unknown label(s) {', '.join(bad)}; labels are {', '.join(ENTITY_LABELS)}", err=True)
+        raise typer.Exit(2)
+    paths = list(files) if files else default_gold_files()
+    try:
+        docs = load_documents(paths, data_root)
+    except CorpusError as err:
+        typer.echo(f"error: {err}", err=True)
+        raise typer.Exit(1)
+    reports = surface_reports(docs, labels=labels or None)
+    typer.echo(format_reports(reports, {d.id: d for d in docs}, top=top))
 
 
 def register(app: typer.Typer) -> None:
