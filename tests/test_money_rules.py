@@ -28,6 +28,18 @@ def _money(text: str) -> List[str]:
     ("一笔贷款 2000 万元到账。", ["2000 万元"]),
     ("培育千亿元级产业集群，打造万亿元级赛道。", []),  # scale labels are not MONEY (decision 36)
     ("占比达到35%，同比增长3个百分点。", []),
+    # a full-width comma ends a clause: it is never a thousands separator (the review of session 5)
+    ("营收12亿元，300万元用于研发。", ["12亿元", "300万元"]),
+    ("该县排名第9，300万元奖补资金到位。", ["300万元"]),
+    ("贷款1,000 万元到账，另有2,500万元。", ["1,000 万元", "2,500万元"]),
+    ("损失近千元，年收入突破千亿元。", ["千元", "千亿元"]),
+    ("每年带来2万—5万元收入，涨至33万~34万元/吨。", ["2万", "5万元", "33万", "34万元"]),
+    ("一个卖3块钱，一斤5毛钱，现在8万块钱一吨。", ["3块钱", "5毛钱", "8万块钱"]),
+    ("大豆期货一度涨至6.18-1/2美元。", ["6.18-1/2美元"]),
+    ("建成120万块太阳能板，划成179块。", []),  # 块 as a measure word
+    # no magnitude, a scale label or a unit name: not MONEY (decisions 36 and 50)
+    ("三元锂电池产能扩大，破除城乡二元结构。", []),
+    ("70个亿元以上项目集中签约，培育亿元强村12个，昔日万元户。", []),
 ])
 def test_money_patterns(text: str, want: List[str]) -> None:
     assert _money(text) == want
@@ -47,6 +59,15 @@ def test_rules_replace_overlapping_model_entities_but_keep_a_wider_model_money()
     doc = _with_model_ents(nlp, text, [wide, wrong])
     got = [(e.text, e.label_) for e in doc.ents]
     assert got == [("6.18-1/2美元", "MONEY"), ("3亿元", "MONEY")]
+
+
+def test_a_wider_model_money_with_words_or_two_amounts_is_replaced() -> None:
+    nlp = _nlp()
+    text = "农发行贷款3亿元和5亿元。"
+    a, b = text.index("3亿元"), text.index("5亿元")
+    for wide in [(a - 2, a + 3, "MONEY"), (a, b + 3, "MONEY")]:  # 贷款3亿元 / 3亿元和5亿元
+        doc = _with_model_ents(nlp, text, [wide])
+        assert [e.text for e in doc.ents] == ["3亿元", "5亿元"], wide
 
 
 def test_fill_gaps_only_leaves_model_entities() -> None:

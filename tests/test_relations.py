@@ -184,6 +184,12 @@ def test_in_sector_verb_and_cluster(nlp: spacy.Language) -> None:
     assert triples(rels) == {("IN_SECTOR", "岳阳市石油化工产业集群", "石油化工")}
 
 
+def test_a_lender_focus_is_not_its_sector(nlp: spacy.Language) -> None:
+    text = "长沙银行专注小微企业，业务涵盖乡村振兴和科技金融。"
+    ents = [("长沙银行", "ORG"), ("小微企业", "SECTOR"), ("科技金融", "SECTOR")]
+    assert not any(r[0] == "IN_SECTOR" for r in triples(run(nlp, text, ents)))
+
+
 def test_in_sector_list_with_class_noun(nlp: spacy.Language) -> None:
     text = "园区引进了宏达精工、湘锐科技等一批汽车零部件企业。"
     rels = run(nlp, text, [("宏达精工", "ORG"), ("湘锐科技", "ORG"), ("汽车零部件", "SECTOR")])
@@ -212,6 +218,14 @@ def test_part_of_announcement_names_own_subsidiary(nlp: spacy.Language) -> None:
     # an announcement about another company's subsidiary is not read as one
     text = "湘江矿业公告，与江北公司签署了供货协议。"
     assert not any(r[0] == "PART_OF" for r in triples(run(nlp, text, [("湘江矿业", "ORG"), ("江北公司", "ORG")])))
+    # a 、-list that signs: the second name is the counterparty
+    text = "湘江矿业公告，全资子公司湘南贸易、江北公司签署了供货协议。"
+    ents = [("湘江矿业", "ORG"), ("湘南贸易", "ORG"), ("江北公司", "ORG")]
+    rels = triples(run(nlp, text, ents))
+    assert ("PART_OF", "湘南贸易", "湘江矿业") in rels and ("PART_OF", "江北公司", "湘江矿业") not in rels
+    # a regulator's announcement is about somebody else's subsidiary
+    text = "湖南证监局公告，子公司湘南贸易存在信息披露违规。"
+    assert not any(r[0] == "PART_OF" for r in triples(run(nlp, text, [("湖南证监局", "ORG"), ("湘南贸易", "ORG")])))
 
 
 def test_anaphora_gaihang_part_of_and_lending(nlp: spacy.Language) -> None:
@@ -375,3 +389,20 @@ def test_scorer_follows_a_new_rule_set(default_nlp: Any) -> None:
     fresh = PairScorer(RuleSet.from_rows([]), weights=rel.model.weights, bias=rel.model.bias)
     assert np.array_equal(scorer.score(v, pool), fresh.score(v, pool))
     assert not np.array_equal(before, fresh.score(v, pool))  # the triggers mattered
+
+
+def test_shipped_scorer_accepts_session5_rule_relations(default_nlp: Any) -> None:
+    """The embedded scorer was retrained with the business-scope and announcement rules: it keeps
+    their candidates in the plain forms (the rules' features must reach the scorer)."""
+    rel = default_nlp.get_pipe("relation_extractor")
+    cases = [
+        ("华光能源主营业务为光伏组件。", [("华光能源", "ORG"), ("光伏组件", "SECTOR")],
+         ("IN_SECTOR", "华光能源", "光伏组件", "in_sector.verb")),
+        ("湘江矿业股份有限公司晚间公告称，公司全资子公司湘南贸易有限公司拟投资建设新仓库。",
+         [("湘江矿业股份有限公司", "ORG"), ("湘南贸易有限公司", "ORG")],
+         ("PART_OF", "湘南贸易有限公司", "湘江矿业股份有限公司", "part_of.announce")),
+    ]
+    for text, ents, want in cases:
+        doc = make_doc(default_nlp, text, ents)
+        got = {(r.label, r.head.text, r.tail.text, r.rule) for r in rel(doc)._.relations}
+        assert want in got, (text, got)

@@ -2,6 +2,7 @@
 
 Usage:
   python training/train_relations.py GOLD.jsonl [MORE.jsonl ...] -o OUT_DIR [--dev DEV.jsonl] [--threshold 0.5] [--cv 5]
+         [--train-ids training/relation_train_ids.json]
 
 Reads the gold files (spec/GUIDELINES.md §3) through ``ner.corpus.gold.read_gold`` when available,
 else with ``json`` directly; builds docs with the gold entities and relations; fits the scorer over
@@ -12,6 +13,7 @@ rule candidates plus all schema-allowed same-sentence pairs; writes the componen
 from __future__ import annotations
 
 import argparse
+import json
 import sys
 from typing import Any, Dict, List, Optional
 
@@ -38,14 +40,23 @@ def load_records(paths: List[str]) -> List[Dict[str, Any]]:
 
 def train(
     paths: List[str], out: Optional[str] = None, *, dev: Optional[List[str]] = None, threshold: float = 0.5, C: float = 1.0,
-    cv: int = 0, min_precision: float = 0.85, min_micro_precision: Optional[float] = None,
+    cv: int = 0, min_precision: float = 0.85, min_micro_precision: Optional[float] = None, train_ids: Optional[List[str]] = None,
 ) -> RelationExtractor:
     """Fit the scorer on ``paths`` and (optionally) save the component to ``out``; prints dev scores.
     With ``cv`` > 1, per-type thresholds are chosen by ``cv``-fold cross-validation on ``paths``
     (never on dev): the best held-out F1 with precision >= ``min_precision`` per type, or with
-    ``min_micro_precision`` the best held-out micro F1 whose micro precision reaches it."""
+    ``min_micro_precision`` the best held-out micro F1 whose micro precision reaches it. ``train_ids``
+    keeps only those documents of ``paths`` (an error names any id that is not there)."""
     nlp = blank_char_nlp()
-    docs = [gold_doc(nlp, r) for r in load_records(paths)]
+    records = load_records(paths)
+    if train_ids is not None:
+        have = {r["id"] for r in records}
+        missing = sorted(set(train_ids) - have)
+        if missing:
+            raise SystemExit(f"--train-ids: {len(missing)} id(s) not in {', '.join(paths)}: {', '.join(missing[:5])}")
+        keep = set(train_ids)
+        records = [r for r in records if r["id"] in keep]
+    docs = [gold_doc(nlp, r) for r in records]
     comp = RelationExtractor(nlp, "relation_extractor", use_classifier=True, threshold=threshold)
     if cv > 1:
         chosen = cross_validated_thresholds(comp.training_data(docs), comp.rules, folds=cv, C=C, min_precision=min_precision,
@@ -81,9 +92,14 @@ def main(argv: Optional[List[str]] = None) -> None:
     ap.add_argument("--min-precision", type=float, default=0.85, help="per-type held-out precision the thresholds must reach")
     ap.add_argument("--min-micro-precision", type=float, default=None,
                     help="instead: held-out micro precision the thresholds must reach together (best micro F1)")
+    ap.add_argument("--train-ids", help="a JSON file whose 'train' list names the documents of GOLD to train on")
     a = ap.parse_args(argv)
+    ids = None
+    if a.train_ids:
+        with open(a.train_ids, encoding="utf-8") as f:
+            ids = json.load(f)["train"]
     train(a.gold, a.output, dev=a.dev, threshold=a.threshold, C=a.C, cv=a.cv, min_precision=a.min_precision,
-          min_micro_precision=a.min_micro_precision)
+          min_micro_precision=a.min_micro_precision, train_ids=ids)
 
 
 if __name__ == "__main__":

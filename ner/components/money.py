@@ -2,7 +2,8 @@
 
 The ``money_rules`` component matches the patterns on the model-normalised text (full-width digits
 become ASCII, so ``１２万元`` matches) and adds MONEY entities; with ``overwrite_ents`` it replaces
-overlapping model entities (except a model MONEY span that contains the match), otherwise it only fills gaps. A regex pass over the text is several times
+overlapping model entities (except a model MONEY span that contains the match and is written as an
+amount: 6.18-1/2美元), otherwise it only fills gaps. A regex pass over the text is several times
 faster than a token Matcher over character tokens.
 """
 
@@ -19,12 +20,24 @@ from ..tokenizer import doc_text
 from ..text.charmap import normalize_chars
 
 PATTERNS_FILE = "patterns.jsonl"
+# A full-width comma is a clause break, never a thousands separator (排名第9，300万元): it is hidden
+# from the character normalisation (which makes it ASCII) behind a private-use character.
+_FW_COMMA, _HIDDEN = "\uff0c", "\ue000"
+# What a MONEY span of the model may hold besides the rule's match for the model's wider span to be
+# kept: digits, numerals, range and fraction marks, approximations and units (6.18-1/2美元), never
+# words (贷款3亿元) or a coordination (3亿元和5亿元).
+_AMOUNT_CHARS = frozenset("0123456789.,/-~～—–至 一二三四五六七八九十百千万亿两〇零数几多余元美欧港日英镑澳")
 
 
 def default_patterns() -> List[Dict[str, Any]]:
     """The MONEY patterns shipped with the package."""
     text = resources.files("ner.components").joinpath("data/money_patterns.jsonl").read_text(encoding="utf-8")
     return [json.loads(line) for line in text.splitlines() if line.strip()]
+
+
+def _is_amount(text: str) -> bool:
+    """Whether ``text`` is written with amount characters only (digits, numerals, range marks, units)."""
+    return all(c in _AMOUNT_CHARS for c in normalize_chars(text))
 
 
 class MoneyRules:
@@ -49,7 +62,11 @@ class MoneyRules:
     def find(self, doc: Doc) -> List[Span]:
         if self._regex is None:
             return []
-        text = normalize_chars(doc_text(doc))
+        raw = doc_text(doc)
+        if _FW_COMMA in raw:
+            text = normalize_chars(raw.replace(_FW_COMMA, _HIDDEN)).replace(_HIDDEN, _FW_COMMA)
+        else:
+            text = normalize_chars(raw)
         spans = []
         for m in self._regex.finditer(text):
             span = doc.char_span(m.start(), m.end(), label=self.label, alignment_mode="contract")
@@ -62,9 +79,9 @@ class MoneyRules:
         if not found:
             return doc
         if self.overwrite_ents:
-            # a MONEY entity of the model that contains the match is kept: the model may have seen
-            # more of the amount than a pattern does (a range written 6.18-1/2美元)
-            held = [e for e in doc.ents if e.label_ == self.label]
+            # a MONEY entity of the model that contains the match and is itself written as an amount is
+            # kept: the model may have seen more of it than a pattern does (a range written 6.18-1/2美元)
+            held = [e for e in doc.ents if e.label_ == self.label and _is_amount(e.text)]
             found = [f for f in found if not any(e.start <= f.start and f.end <= e.end for e in held)]
             keep = [e for e in doc.ents if not any(e.start < f.end and f.start < e.end for f in found)]
             doc.ents = filter_spans(keep + found)

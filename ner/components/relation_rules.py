@@ -363,6 +363,10 @@ class RuleEngine:
             return []
         return [(cs + m.start(), cs + m.end()) for m in rx.finditer(v.C[cs:ce])]
 
+    def _ends_with(self, text: str, kind: str, name: str) -> bool:
+        """Whether ``text`` ends with one of the ``kind``/``name`` words."""
+        return any(text.endswith(w) for w in self.r.words(kind, name))
+
     def _coord(self, v: View, e: Ent, labels: Set[str]) -> List[Ent]:
         """``e`` and the entities coordinated after it (、和与及) with a label in ``labels``."""
         out = [e]
@@ -556,7 +560,8 @@ class RuleEngine:
 
     def _in_sector(self, v: View, ci: int, ents: List[Ent], actors: List[Ent], out: List[Candidate]) -> None:
         cs, ce = v.clauses[ci]
-        heads = [a for a in actors if a.label == "ORG"]
+        # a lender's focus (该行专注小微企业, 业务涵盖三农) names its customers, not its own sector
+        heads = [a for a in actors if a.label == "ORG" and not self.r.is_lender(a.text)]
         if heads:
             spans = self._find(v, "trigger", "IN_SECTOR", cs, ce) + self._find(v, "member", "IN_SECTOR", cs, ce)
             for ts, te in spans:
@@ -631,12 +636,16 @@ class RuleEngine:
             if e.label == "ORG" and nxt is not None and nxt.label == "ORG" and g and part_re.match(g):
                 for b in self._coord(v, nxt, {"ORG"}):
                     out.append(Candidate("PART_OF", b.i, e.i, "part_of.subsidiary"))
-            if e.label == "ORG" and nxt is not None and nxt.label == "ORG" and g and announce_re is not None and announce_re.match(g):
+            if (e.label == "ORG" and nxt is not None and nxt.label == "ORG" and g and announce_re is not None
+                    and announce_re.match(g) and not self._ends_with(e.text, "not_announcer", "PART_OF")):
                 subs = [nxt]  # 、 lists only: "子公司乙与丙签署" makes 丙 a partner, not a subsidiary
                 for f in ents[k + 2 :]:
                     if f.label != "ORG" or f.clause != nxt.clause or v.gap(subs[-1], f) != "、":
                         break
                     subs.append(f)
+                signing = self.r.words("announce_signing", "PART_OF")
+                if len(subs) > 1 and any(v.C.startswith(w, subs[-1].ce) for w in signing):
+                    subs = subs[:1]  # "子公司乙、丙签署协议": 丙 signs with 乙
                 for b in subs:
                     out.append(Candidate("PART_OF", b.i, e.i, "part_of.announce"))
             if e.label == "ORG" and nxt is not None and nxt.label == "ORG" and g is not None and re.fullmatch(r"(?:是|为|系|作为|隶属于|隶属)", g):
