@@ -57,3 +57,16 @@ def test_serialisation_round_trip_and_bad_input(tmp_path: Path) -> None:
         BigramClusters.from_arrays(np.array([0x957F, 0x957F]), np.array([0x6C99, 0x6C99]), np.array([1, 2]))
     with pytest.raises(ValueError, match="out of range"):
         BigramClusters.from_arrays(np.array([-1]), np.array([0x6C99]), np.array([1]))
+    with pytest.raises(ValueError, match=">= 0"):
+        BigramClusters({"长沙": -1})
+
+
+def test_pickle_uses_the_compact_arrays() -> None:
+    import pickle
+
+    clusters = BigramClusters({chr(0x4E00 + i) + chr(0x4E00 + i + 1): i % 7 for i in range(2000)})
+    data = pickle.dumps(clusters)
+    again = pickle.loads(data)
+    assert again.mapping == clusters.mapping and again.n_clusters == clusters.n_clusters
+    assert (again.ids("一丁七万") == clusters.ids("一丁七万")).all()
+    assert len(data) < len(clusters.to_bytes()) + 500  # the npz bytes, not the lookup table

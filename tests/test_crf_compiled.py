@@ -255,3 +255,18 @@ def test_a_pipeline_with_cluster_features_saves_and_loads_them(models: Dict[bool
     (tmp_path / "pipe" / "crf_ner" / CLUSTERS_FILE).unlink()
     with pytest.raises(ValueError, match="missing"):
         spacy.load(tmp_path / "pipe")
+
+
+def test_cluster_tables_of_different_lengths_are_refused(models: Dict[bool, Path]) -> None:
+    """emissions() indexes every cluster template's table with one array of ids: they must agree."""
+    crf = CompiledCRF.from_crfsuite(models[True].read_bytes())
+    assert crf.cluster_rows, "the fixture model was trained with cluster features"
+    zero = len(crf.weights) - 1
+    rows = dict(crf.cluster_rows)
+    name = next(iter(rows))
+    rows[name] = np.concatenate((rows[name], [zero, 0]))  # two more entries than the others
+    args = (crf.labels, crf.tokens, crf.weights, crf.trans, crf.unigram_rows, crf.pair_keys, crf.pair_rows,
+            crf.type_rows, crf.t3_rows, crf.string_rows, crf.bias_row)
+    assert CompiledCRF(*args, dict(crf.cluster_rows)).cluster_rows.keys() == crf.cluster_rows.keys()
+    with pytest.raises(ValueError, match="differ in length"):
+        CompiledCRF(*args, rows)

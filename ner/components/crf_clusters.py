@@ -37,6 +37,9 @@ class BigramClusters:
         bad = [b for b in mapping if len(b) != 2]
         if bad:
             raise ValueError(f"bigram clusters: keys must be two characters, got {bad[:3]}")
+        negative = [b for b, c in mapping.items() if c < 0]
+        if negative:
+            raise ValueError(f"bigram clusters: cluster numbers must be >= 0, got {negative[:3]}")
         items = list(mapping.items())
         self._set_arrays(np.array([ord(b[0]) for b, _ in items], dtype=np.int64),
                          np.array([ord(b[1]) for b, _ in items], dtype=np.int64),
@@ -100,6 +103,10 @@ class BigramClusters:
         return out
 
     # ------------------------------------------------------------------ serialisation
+    def __reduce__(self):  # type: ignore[no-untyped-def]
+        """Pickle (multiprocessing workers) as the compact npz bytes, not the lookup table and dict."""
+        return (BigramClusters.from_bytes, (self.to_bytes(),))
+
     def to_bytes(self) -> bytes:
         buf = io.BytesIO()
         np.savez_compressed(buf, first=self._first.astype(np.int32), second=self._second.astype(np.int32),

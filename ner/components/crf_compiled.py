@@ -75,6 +75,8 @@ class CompiledCRF:
         self.bias_row = bias_row
         #: cluster template -> row of each cluster number (the last entry: no cluster)
         self.cluster_rows = {name: t for name, t in (cluster_rows or {}).items() if (t != len(weights) - 1).any()}
+        if len({len(t) for t in self.cluster_rows.values()}) > 1:  # emissions() indexes them all with one id array
+            raise ValueError(f"compiled CRF: cluster tables differ in length {sorted({len(t) for t in self.cluster_rows.values()})}")
         self._pads = np.array([self.tokens.index(p) if p in self.tokens else 0 for p in PADS], dtype=np.int64)
         self._label_array = np.array(self.labels, dtype=object)
         self._outside = self.labels.index("O") if "O" in self.labels else -1
