@@ -3,6 +3,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from typing import Any
+
 import pytest
 import spacy
 
@@ -70,3 +72,32 @@ def test_quotes_that_pair_with_nothing_inside_the_span_are_trimmed(text: str, ke
 
     start, end = trim_quotes("前" + text + "后", 1, 1 + len(text))
     assert ("前" + text + "后")[start:end] == kept
+
+
+@pytest.mark.parametrize("text,span,kept", [
+    ("开展“春暖农民工”服务行动。", "春暖农民工”服务行动", "“春暖农民工”服务行动"),  # the model started after the opener
+    ("推广《天下九嶷》大型演艺。", "天下九嶷》大型演艺", "《天下九嶷》大型演艺"),
+    ("上线湘企“一网通”。", "湘企“一网通", "湘企“一网通”"),  # an opener left open, its closer right after
+    ("推出“潇湘贷”产品。", "潇湘贷”", "潇湘贷"),  # a dangling closer at the end is still trimmed
+    ("他说：服务行动”开始。", "服务行动”", "服务行动"),
+])
+def test_a_quote_pair_cut_by_the_span_is_completed_from_outside(text: str, span: str, kept: str) -> None:
+    from ner.components.crf_ner import trim_quotes
+
+    s = text.index(span)
+    start, end = trim_quotes(text, s, s + len(span))
+    assert text[start:end] == kept
+
+
+def test_surfaces_the_decisions_never_tag_are_dropped(default_nlp: Any) -> None:
+    """华 in 来华 is LOC in MSRA but never in our corpus (decision 7): the component drops it, and the
+    list is data shipped with the package."""
+    from ner.components.crf_ner import not_entities
+
+    assert "LOC" in not_entities()["华"]
+    crf = default_nlp.get_pipe("crf_ner")
+    text = "他欢迎外国企业来华投资，也到北京考察。"
+    doc = default_nlp.make_doc(text)
+    tags = [(text.index("华"), "S-LOC"), (text.index("北京"), "B-LOC"), (text.index("北京") + 1, "L-LOC")]
+    crf._set_ents(doc, text, tags)
+    assert [(e.text, e.label_) for e in doc.ents] == [("北京", "LOC")]

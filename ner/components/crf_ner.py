@@ -9,11 +9,17 @@ become ``doc.ents``. Trained outside spaCy's loop by
 (:mod:`ner.components.crf_compiled`: the same tags, several times faster, documents decoded a batch at
 a time in :meth:`CRFEntityRecognizer.pipe`) and serialised with the pipeline in that form, its lexicon
 (if it was trained with one) beside it: loading needs no path outside the pipeline directory.
+Predicted spans lose quotes that pair with nothing inside them, take in the other half of a quote
+pair they cut (:func:`trim_quotes`), and are dropped when the corpus decisions never tag them
+(:func:`not_entities`).
 """
 
 import gzip
+import json
+from functools import lru_cache
+from importlib import resources
 from pathlib import Path
-from typing import Any, Callable, Dict, Iterable, Iterator, List, Optional, Tuple, Union
+from typing import Any, Callable, Dict, FrozenSet, Iterable, Iterator, List, Optional, Tuple, Union
 
 import srsly
 from spacy.language import Language
@@ -35,6 +41,15 @@ LEGACY_MODEL_FILE = "model.crfsuite.gz"
 #: documents tagged together by :meth:`CRFEntityRecognizer.pipe` (Viterbi decodes them side by side)
 PIPE_BATCH = 256
 _CLOSERS = {v: k for k, v in QUOTE_PAIRS.items()}
+
+
+@lru_cache(maxsize=1)
+def not_entities() -> Dict[str, FrozenSet[str]]:
+    """Surfaces the corpus decisions never tag (``data/not_entities.jsonl``): text -> labels. The model
+    also learns from MSRA, whose conventions differ on a few of them (华 in 来华 is LOC there)."""
+    data = resources.files("ner.components").joinpath("data/not_entities.jsonl").read_text(encoding="utf-8")
+    rows = [json.loads(line) for line in data.splitlines() if line.strip()]
+    return {row["text"]: frozenset(row["labels"]) for row in rows}
 
 
 def trim_quotes(text: str, start: int, end: int) -> Tuple[int, int]:
@@ -59,6 +74,32 @@ def trim_quotes(text: str, start: int, end: int) -> Tuple[int, int]:
             end -= 1
         else:
             break
+    return _complete_quotes(text, start, end)
+
+
+def _complete_quotes(text: str, start: int, end: int) -> Tuple[int, int]:
+    """Take in the other half of a quote pair the span cuts through when it sits right outside it:
+    a quoted head with its generic noun runs from the opening quote (GUIDELINES; corpus decision 16),
+    and the model often starts right after it (``春暖农民工”服务行动`` -> ``“春暖农民工”服务行动``)."""
+    if start >= end:
+        return start, end
+    span = text[start:end]
+    for opener, closer in QUOTE_PAIRS.items():
+        if closer not in span and opener not in span:
+            continue
+        depth, dangling_closer = 0, False
+        for ch in span:
+            if ch == opener:
+                depth += 1
+            elif ch == closer:
+                if depth:
+                    depth -= 1
+                else:
+                    dangling_closer = True
+        if dangling_closer and start > 0 and text[start - 1] == opener:
+            start -= 1
+        if depth and end < len(text) and text[end] == closer:
+            end += 1
     return start, end
 
 
@@ -137,9 +178,10 @@ class CRFEntityRecognizer:
 
     def _set_ents(self, doc: Doc, text: str, tagged: List[Tuple[int, str]]) -> None:
         spans: List[Span] = []
+        excluded = not_entities()
         for start, end, label in sparse_tags_to_spans(tagged, text):
             start, end = trim_quotes(text, start, end)
-            if start >= end:
+            if start >= end or label in excluded.get(text[start:end], ()):
                 continue
             span = doc.char_span(start, end, label=label, alignment_mode="contract")
             if span is not None and len(span):
