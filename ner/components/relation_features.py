@@ -202,8 +202,9 @@ class PairScorer:
         roles: Dict[Tuple[int, int], List[Tuple[int, ...]]] = {}
         rules = self._rule_hashes
         ents, weights, bias = v.ents, self.weights, self.bias
-        z = np.empty(len(cands), dtype=np.float64)
-        for k, c in enumerate(cands):
+        flat: List[int] = []  # every candidate's sorted feature indices, one after the other
+        starts: List[int] = []
+        for c in cands:
             h, t = ents[c.head], ents[c.tail]
             lo, hi = (h, t) if h.cs <= t.cs else (t, h)
             span = spans.get((lo.i, hi.i))
@@ -220,7 +221,12 @@ class PairScorer:
             idx.update([hs[li] for hs in role])
             idx.update([hs[li] for hs in rule])
             idx.add(self._label_hashes[li])
-            z[k] = weights[sorted(idx)].sum() + bias
+            starts.append(len(flat))
+            flat.extend(sorted(idx))
+        # one gather and one segmented sum for all candidates: each segment is summed as
+        # ``weights[sorted(idx)].sum()`` would (the same add reduction over a contiguous float32 run)
+        sums = np.add.reduceat(weights[np.array(flat, dtype=np.intp)], np.array(starts, dtype=np.intp))
+        z = (sums + bias).astype(np.float64)
         return 1.0 / (1.0 + np.exp(-z))
 
     def fit(self, data: Iterable[Tuple[Any, ...]], *, C: float = 1.0, max_iter: int = 2000) -> Dict[str, Any]:
