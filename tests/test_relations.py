@@ -409,3 +409,25 @@ def test_shipped_scorer_accepts_session5_rule_relations(default_nlp: Any) -> Non
         doc = make_doc(default_nlp, text, ents)
         got = {(r.label, r.head.text, r.tail.text, r.rule) for r in rel(doc)._.relations}
         assert want in got, (text, got)
+
+
+def test_holds_position_over_a_chain_of_titles(nlp: spacy.Language) -> None:
+    text = "省委宣讲团成员、湘江集团党委书记、湘江银行董事长周建明在长沙作报告。"
+    ents = [("省委宣讲团", "ORG"), ("湘江集团", "ORG"), ("湘江银行", "ORG"), ("周建明", "PERSON"), ("长沙", "LOC")]
+    rels = run(nlp, text, ents)
+    got = {(r.head.text, r.tail.text, r.title) for r in rels if r.label == "HOLDS_POSITION"}
+    assert got == {("周建明", "湘江银行", "董事长"), ("周建明", "湘江集团", "党委书记"), ("周建明", "省委宣讲团", "成员")}
+    # a list of bodies without titles is no chain
+    text = "湘江集团、湘江银行董事长周建明出席。"
+    rels = run(nlp, text, [("湘江集团", "ORG"), ("湘江银行", "ORG"), ("周建明", "PERSON")])
+    assert {(r.head.text, r.tail.text) for r in rels if r.label == "HOLDS_POSITION"} == {("周建明", "湘江银行")}
+
+
+def test_located_in_from_a_list_of_places_and_a_sentence_scope(nlp: spacy.Language) -> None:
+    text = "株洲、湘潭等轨道交通产业集群加速成长。"
+    ents = [("株洲", "LOC"), ("湘潭", "LOC"), ("轨道交通产业集群", "ORG")]
+    got = {(r.head.text, r.tail.text) for r in run(nlp, text, ents) if r.label == "LOCATED_IN"}
+    assert got == {("轨道交通产业集群", "株洲"), ("轨道交通产业集群", "湘潭")}
+    text = "在郴州，今年新上线的农机调度平台已接入500台农机。"
+    rels = run(nlp, text, [("郴州", "LOC"), ("农机调度平台", "PROGRAMME")])
+    assert {(r.head.text, r.tail.text, r.rule) for r in rels} == {("农机调度平台", "郴州", "located.sentence_scope_programme")}

@@ -605,8 +605,19 @@ class RuleEngine:
                 m = self.title_seq.fullmatch(rest)
                 if m and rest:
                     title = v.orig(e.ce + off, nxt.cs)
-                    for p in self._persons(v, nxt):
+                    persons = self._persons(v, nxt)
+                    for p in persons:
                         out.append(Candidate("HOLDS_POSITION", p.i, e.i, "position.org_title_person", title=title))
+                    # "甲委员会成员、乙局局长、丙公司董事长某某": every ORG-title link of the chain before the name
+                    j = k
+                    while j > 0 and ents[j - 1].label == "ORG" and ents[j - 1].sent == e.sent:
+                        f = ents[j - 1]
+                        gg = v.gap(f, ents[j])
+                        if not (len(gg) > 1 and gg[-1] == "、" and self.title_seq.fullmatch(gg[:-1])):
+                            break
+                        for p in persons:
+                            out.append(Candidate("HOLDS_POSITION", p.i, f.i, "position.title_chain", title=v.orig(f.ce, ents[j].cs - 1)))
+                        j -= 1
             # PERSON (,|任|是) ORG title
             if e.label == "PERSON" and nxt is not None and nxt.label == "ORG" and g is not None and self.person_lead.match(g):
                 after = v.C[nxt.ce : nxt.ce + 16]
@@ -630,6 +641,16 @@ class RuleEngine:
                     out.append(Candidate("LOCATED_IN", nxt.i, loc.i, "located.of"))
             if e.label in ("ORG", "PROGRAMME") and nxt is not None and nxt.label == "LOC" and g in loc_words:
                 out.append(Candidate("LOCATED_IN", e.i, nxt.i, "located.verb"))
+            # "十堰、襄阳等汽车产业集群": each listed place holds one of the class named after 等
+            if e.label == "LOC" and nxt is not None and nxt.label in ("ORG", "PROGRAMME") and g == "等":
+                j = k
+                places = [e]
+                while j > 0 and ents[j - 1].label == "LOC" and v.gap(ents[j - 1], ents[j]) in ("、", "和", "及", "与"):
+                    places.append(ents[j - 1])
+                    j -= 1
+                if len(places) > 1:
+                    for loc in places:
+                        out.append(Candidate("LOCATED_IN", nxt.i, loc.i, "located.list_class"))
             # ---------------- PART_OF
             if e.label == "ORG" and nxt is not None and nxt.label == "ORG" and g in ("", "的") and unit and unit.search(nxt.text[-4:]):
                 out.append(Candidate("PART_OF", nxt.i, e.i, "part_of.unit"))
@@ -696,6 +717,8 @@ class RuleEngine:
                     continue
                 if e.label == "ORG" or (e.label == "LOC" and rc is not None and (self.r.loc_rank(e.text) or 6) > rc):
                     out.append(Candidate("LOCATED_IN", e.i, cont.i, "located.sentence_scope"))
+                elif e.label == "PROGRAMME":  # a local fair, platform or campaign (decision 12); the scorer weighs it apart
+                    out.append(Candidate("LOCATED_IN", e.i, cont.i, "located.sentence_scope_programme"))
 
     def _persons(self, v: View, first: Ent) -> List[Ent]:
         out = [first]
