@@ -431,3 +431,14 @@ def test_located_in_from_a_list_of_places_and_a_sentence_scope(nlp: spacy.Langua
     text = "在郴州，今年新上线的农机调度平台已接入500台农机。"
     rels = run(nlp, text, [("郴州", "LOC"), ("农机调度平台", "PROGRAMME")])
     assert {(r.head.text, r.tail.text, r.rule) for r in rels} == {("农机调度平台", "郴州", "located.sentence_scope_programme")}
+
+
+def test_in_sector_from_a_modifier_and_a_global_copula(nlp: spacy.Language) -> None:
+    text = "在长沙，以服务业为主营业务的星城集团运营着多家商场。"
+    ents = [("长沙", "LOC"), ("服务业", "SECTOR"), ("星城集团", "ORG")]
+    assert ("IN_SECTOR", "星城集团", "服务业") in triples(run(nlp, text, ents))
+    text = "华光能源是全球光伏组件龙头。"
+    assert triples(run(nlp, text, [("华光能源", "ORG"), ("光伏组件", "SECTOR")])) == {("IN_SECTOR", "华光能源", "光伏组件")}
+    # a bank described so is not given a sector
+    text = "以小微企业为主的星城银行加大投放。"
+    assert not any(r[0] == "IN_SECTOR" for r in triples(run(nlp, text, [("小微企业", "SECTOR"), ("星城银行", "ORG")])))

@@ -581,6 +581,18 @@ class RuleEngine:
                         for t in group:
                             for h in heads:
                                 out.append(Candidate("IN_SECTOR", h.i, t.i, "in_sector.core"))
+        # "以服务业为主营业务的月星集团": the company the phrase modifies, right after 的
+        core = self.r.regex("core", "IN_SECTOR")
+        for e in ents:
+            if e.label == "SECTOR" and v.C[max(cs, e.cs - 1) : e.cs] == "以" and core:
+                group = self._coord(v, e, {"SECTOR"})
+                m = core.match(v.C, group[-1].ce)
+                if not m or v.C[m.end() : m.end() + 1] != "的":
+                    continue
+                nxt = next((f for f in ents if f.cs == m.end() + 1), None)
+                if nxt is not None and nxt.label == "ORG" and not self.r.is_lender(nxt.text):
+                    for t in group:
+                        out.append(Candidate("IN_SECTOR", nxt.i, t.i, "in_sector.core_modifier"))
 
     # -------------------------------------------------------------- document-wide local patterns
     def _global_rules(self, v: View, out: List[Candidate]) -> None:
@@ -685,7 +697,7 @@ class RuleEngine:
                         out.append(Candidate("IN_SECTOR", mbr.i, nxt.i, "in_sector.list_class"))
             if e.label == "SECTOR" and nxt is not None and nxt.label == "ORG" and g in heads_cls:
                 out.append(Candidate("IN_SECTOR", nxt.i, e.i, "in_sector.class_apposition"))
-            if e.label == "ORG" and nxt is not None and nxt.label == "SECTOR" and g is not None and re.fullmatch(r"(?:是|为|系)(?:一家|一个|国内|全国|省内)*(?:专业|专注|领先|知名|重点)?的?", g):
+            if e.label == "ORG" and nxt is not None and nxt.label == "SECTOR" and g is not None and re.fullmatch(r"(?:是|为|系)(?:一家|一个|国内|全国|省内|全球|国际|世界|行业|业内)*(?:专业|专注|领先|知名|重点)?的?", g):
                 if any(v.C.startswith(h, nxt.ce) for h in heads_cls):
                     out.append(Candidate("IN_SECTOR", e.i, nxt.i, "in_sector.copula"))
             if e.label == "ORG" and e.text.endswith("集群"):
