@@ -101,3 +101,18 @@ def test_surfaces_the_decisions_never_tag_are_dropped(default_nlp: Any) -> None:
     tags = [(text.index("华"), "S-LOC"), (text.index("北京"), "B-LOC"), (text.index("北京") + 1, "L-LOC")]
     crf._set_ents(doc, text, tags)
     assert [(e.text, e.label_) for e in doc.ents] == [("北京", "LOC")]
+
+
+def test_a_party_group_or_system_stays_with_its_org(default_nlp: Any) -> None:
+    """Decision 8: 国家发展改革委党组, 人民银行系统 are one ORG; the model often stops before the word."""
+    from ner.components.crf_ner import org_extensions
+
+    assert "党组" in org_extensions() and "系统" in org_extensions()
+    crf = default_nlp.get_pipe("crf_ner")
+    text = "湘江集团党组书记在人民银行系统会议上讲话。"
+    doc = default_nlp.make_doc(text)
+    a, b = text.index("湘江集团"), text.index("人民银行")
+    tags = [(a, "B-ORG"), (a + 1, "I-ORG"), (a + 2, "I-ORG"), (a + 3, "L-ORG"),
+            (b, "B-ORG"), (b + 1, "I-ORG"), (b + 2, "I-ORG"), (b + 3, "L-ORG")]
+    crf._set_ents(doc, text, tags)
+    assert [e.text for e in doc.ents] == ["湘江集团党组", "人民银行系统"]

@@ -10,8 +10,8 @@ become ``doc.ents``. Trained outside spaCy's loop by
 a time in :meth:`CRFEntityRecognizer.pipe`) and serialised with the pipeline in that form, its lexicon
 (if it was trained with one) beside it: loading needs no path outside the pipeline directory.
 Predicted spans lose quotes that pair with nothing inside them, take in the other half of a quote
-pair they cut (:func:`trim_quotes`), and are dropped when the corpus decisions never tag them
-(:func:`not_entities`).
+pair they cut (:func:`trim_quotes`), are dropped when the corpus decisions never tag them
+(:func:`not_entities`), and an ORG takes in a 党组/党委/系统 right after it (:func:`org_extensions`).
 """
 
 import gzip
@@ -41,6 +41,15 @@ LEGACY_MODEL_FILE = "model.crfsuite.gz"
 #: documents tagged together by :meth:`CRFEntityRecognizer.pipe` (Viterbi decodes them side by side)
 PIPE_BATCH = 256
 _CLOSERS = {v: k for k, v in QUOTE_PAIRS.items()}
+
+
+@lru_cache(maxsize=1)
+def org_extensions() -> Tuple[str, ...]:
+    """Words that stay with the ORG they follow (``data/org_extensions.jsonl``, corpus decision 8: a
+    body's party group or committee and a regulator's 系统 are one span), longest first."""
+    data = resources.files("ner.components").joinpath("data/org_extensions.jsonl").read_text(encoding="utf-8")
+    words = {w for line in data.splitlines() if line.strip() for w in json.loads(line)["words"]}
+    return tuple(sorted(words, key=len, reverse=True))
 
 
 @lru_cache(maxsize=1)
@@ -183,6 +192,8 @@ class CRFEntityRecognizer:
             start, end = trim_quotes(text, start, end)
             if start >= end or label in excluded.get(text[start:end], ()):
                 continue
+            if label == "ORG":
+                end += next((len(w) for w in org_extensions() if text.startswith(w, end)), 0)
             span = doc.char_span(start, end, label=label, alignment_mode="contract")
             if span is not None and len(span):
                 spans.append(span)
