@@ -43,12 +43,17 @@ PIPE_BATCH = 256
 _CLOSERS = {v: k for k, v in QUOTE_PAIRS.items()}
 
 
+def _data_rows(name: str) -> List[Dict[str, Any]]:
+    """The rows of a JSONL file shipped in ``ner/components/data``."""
+    text = resources.files("ner.components").joinpath("data", name).read_text(encoding="utf-8")
+    return [json.loads(line) for line in text.splitlines() if line.strip()]
+
+
 @lru_cache(maxsize=1)
 def org_extensions() -> Tuple[str, ...]:
     """Words that stay with the ORG they follow (``data/org_extensions.jsonl``, corpus decision 8: a
     body's party group or committee and a regulator's 系统 are one span), longest first."""
-    data = resources.files("ner.components").joinpath("data/org_extensions.jsonl").read_text(encoding="utf-8")
-    words = {w for line in data.splitlines() if line.strip() for w in json.loads(line)["words"]}
+    words = {w for row in _data_rows("org_extensions.jsonl") for w in row["words"]}
     return tuple(sorted(words, key=len, reverse=True))
 
 
@@ -56,9 +61,7 @@ def org_extensions() -> Tuple[str, ...]:
 def not_entities() -> Dict[str, FrozenSet[str]]:
     """Surfaces the corpus decisions never tag (``data/not_entities.jsonl``): text -> labels. The model
     also learns from MSRA, whose conventions differ on a few of them (华 in 来华 is LOC there)."""
-    data = resources.files("ner.components").joinpath("data/not_entities.jsonl").read_text(encoding="utf-8")
-    rows = [json.loads(line) for line in data.splitlines() if line.strip()]
-    return {row["text"]: frozenset(row["labels"]) for row in rows}
+    return {row["text"]: frozenset(row["labels"]) for row in _data_rows("not_entities.jsonl")}
 
 
 def trim_quotes(text: str, start: int, end: int) -> Tuple[int, int]:

@@ -27,6 +27,8 @@ MASK = "□"
 _QUOTES = "\"'“”‘’「」『』《》〈〉"
 _CLAUSE_PUNCT = ",;:…"
 _COORD = {"", "、", "和", "与", "及", "以及", "或", "、以及", "和其", "及其"}
+#: what joins the places of a "X、Y等" list (no adjacency: 湖南长沙 is one place inside another)
+_LIST_JOINERS = {"、", "和", "及", "与"}
 _QUOTED = re.compile(r"[\"“'‘「『][^\"”'’」』]*[\"”'’」』]")
 _TIME_RE = re.compile(r"^(?:\d+年)?(?:\d+月)?(?:\d+日)?(?:[早晚]|上午|下午|晚上)?$")
 
@@ -363,6 +365,19 @@ class RuleEngine:
             return []
         return [(cs + m.start(), cs + m.end()) for m in rx.finditer(v.C[cs:ce])]
 
+    @staticmethod
+    def _listed_before(v: View, e: Ent, joiners: Set[str], *, unquote: bool = True) -> List[Ent]:
+        """``e`` and the entities of its label listed right before it (joined by ``joiners``, quotes
+        around the names ignored unless ``unquote`` is off), nearest first."""
+        out = [e]
+        while out[-1].i > 0:
+            f = v.ents[out[-1].i - 1]
+            gap = v.gap(f, out[-1])
+            if f.label != e.label or (_unquote(gap) if unquote else gap) not in joiners:
+                break
+            out.append(f)
+        return out
+
     def _ends_with(self, text: str, kind: str, name: str) -> bool:
         """Whether ``text`` ends with one of the ``kind``/``name`` words."""
         return any(text.endswith(w) for w in self.r.words(kind, name))
@@ -573,22 +588,21 @@ class RuleEngine:
                                 for h in heads:
                                     out.append(Candidate("IN_SECTOR", h.i, t.i, "in_sector.verb"))
                         break
-            core = self.r.regex("core", "IN_SECTOR")
-            for e in ents:
-                if e.label == "SECTOR" and v.C[max(cs, e.cs - 1) : e.cs] == "以" and core:
-                    group = self._coord(v, e, {"SECTOR"})  # 以A、B为核心: the marker follows the last one
-                    if core.match(v.C, group[-1].ce):
-                        for t in group:
-                            for h in heads:
-                                out.append(Candidate("IN_SECTOR", h.i, t.i, "in_sector.core"))
-        # "以服务业为主营业务的月星集团": the company the phrase modifies, right after 的
+        # "以A、B为核心": the clause's subjects; "以服务业为主营业务的月星集团": the company right after 的
         core = self.r.regex("core", "IN_SECTOR")
+        if core is None:
+            return
         for e in ents:
-            if e.label == "SECTOR" and v.C[max(cs, e.cs - 1) : e.cs] == "以" and core:
-                group = self._coord(v, e, {"SECTOR"})
-                m = core.match(v.C, group[-1].ce)
-                if not m or v.C[m.end() : m.end() + 1] != "的":
-                    continue
+            if e.label != "SECTOR" or v.C[max(cs, e.cs - 1) : e.cs] != "以":
+                continue
+            group = self._coord(v, e, {"SECTOR"})  # the marker follows the last one
+            m = core.match(v.C, group[-1].ce)
+            if not m:
+                continue
+            for t in group:
+                for h in heads:
+                    out.append(Candidate("IN_SECTOR", h.i, t.i, "in_sector.core"))
+            if v.C[m.end() : m.end() + 1] == "的":
                 nxt = next((f for f in ents if f.cs == m.end() + 1), None)
                 if nxt is not None and nxt.label == "ORG" and not self.r.is_lender(nxt.text):
                     for t in group:
@@ -655,11 +669,7 @@ class RuleEngine:
                 out.append(Candidate("LOCATED_IN", e.i, nxt.i, "located.verb"))
             # "十堰、襄阳等汽车产业集群": each listed place holds one of the class named after 等
             if e.label == "LOC" and nxt is not None and nxt.label in ("ORG", "PROGRAMME") and g == "等":
-                j = k
-                places = [e]
-                while j > 0 and ents[j - 1].label == "LOC" and v.gap(ents[j - 1], ents[j]) in ("、", "和", "及", "与"):
-                    places.append(ents[j - 1])
-                    j -= 1
+                places = self._listed_before(v, e, _LIST_JOINERS, unquote=False)
                 if len(places) > 1:
                     for loc in places:
                         out.append(Candidate("LOCATED_IN", nxt.i, loc.i, "located.list_class"))
@@ -688,12 +698,7 @@ class RuleEngine:
             # ---------------- IN_SECTOR: "A、B等零部件企业", "新能源汽车龙头企业比亚迪", cluster names
             if e.label == "ORG" and nxt is not None and nxt.label == "SECTOR" and g is not None and re.fullmatch(r"等(?:一批|多家|一些|众多|\d+家)?(?:重点|龙头|骨干|知名|优质|本地)?", g):
                 if any(v.C.startswith(h, nxt.ce) for h in heads_cls):
-                    j = k
-                    members = [e]
-                    while j > 0 and ents[j - 1].label == "ORG" and _unquote(v.gap(ents[j - 1], ents[j])) in _COORD:
-                        members.append(ents[j - 1])
-                        j -= 1
-                    for mbr in members:
+                    for mbr in self._listed_before(v, e, _COORD):
                         out.append(Candidate("IN_SECTOR", mbr.i, nxt.i, "in_sector.list_class"))
             if e.label == "SECTOR" and nxt is not None and nxt.label == "ORG" and g in heads_cls:
                 out.append(Candidate("IN_SECTOR", nxt.i, e.i, "in_sector.class_apposition"))
