@@ -246,7 +246,11 @@ class CompiledCRF:
             keys = np.concatenate([_pair_key(k, tok[o1 + _P:o1 + _P + n], tok[o2 + _P:o2 + _P + n], size)
                                    for k, o1, o2 in self._pair_offsets])
             cols.extend(self._pairs.get(keys).reshape(len(self._pair_offsets), n))
-        scores = np.take(self.weights, np.stack(cols, axis=1), axis=0).sum(axis=1)  # take: ~1.5x fancy indexing
+        # the rows of each template added in template order: the sums of one (n, templates, labels) gather,
+        # without building it (half the time; take is ~1.5x fancy indexing)
+        scores = np.take(self.weights, cols[0], axis=0)
+        for col in cols[1:]:
+            scores += np.take(self.weights, col, axis=0)
         scores += self._type_scores[_t3_key(typ[1:n + 1], typ[2:n + 2], typ[3:n + 3])]
         extra: List[Tuple[int, int]] = []
         strings = self.string_rows
@@ -296,30 +300,30 @@ class CompiledCRF:
             lasts[off + lengths[k] - 1, r] = True
         fresh_steps = set(np.flatnonzero(starts.any(axis=1)).tolist())
         last_steps = set(np.flatnonzero(lasts.any(axis=1)).tolist())
-        into = np.ascontiguousarray(self.trans.T)[None]  # [to, from]: the maximum runs over the last axis
-        flat = np.arange(nrows * nlab)
-        back = np.zeros((width, nrows * nlab), dtype=np.int8 if nlab < 128 else np.intp)  # best previous label
-        final: Dict[int, np.ndarray] = {}  # step -> best label of each row (read where a document ends)
-        prev = x[0].copy()
+        # Forward: x[t] becomes the best score of a path ending in each label at t. The candidates are laid
+        # out [from, row, to], so the maximum over the previous label is an element-wise maximum of nlab
+        # contiguous slices (a reduction over a short last axis costs about twice as much).
+        trans = self.trans[:, None, :]
+        cand = np.empty((nlab, nrows, nlab))
+        best = np.empty((nrows, nlab))
         for t in range(1, width):
-            if t - 1 in last_steps:
-                final[t - 1] = prev.argmax(axis=1)
-            cand = (prev[:, None, :] + into).reshape(-1, nlab)
-            b = cand.argmax(axis=1)
-            back[t] = b
-            prev = cand[flat, b].reshape(nrows, nlab)
+            np.add(x[t - 1].T[:, :, None], trans, out=cand)
+            cand.max(axis=0, out=best)
             if t in fresh_steps:  # a document starts here: no transition into its first character
-                prev[starts[t]] = 0.0
-            prev += x[t]
-        final[width - 1] = prev.argmax(axis=1)
+                best[starts[t]] = 0.0
+            x[t] += best
+        # Backward: the best previous label of each row's current one, recomputed from the same sums as
+        # the forward maximum, so the first maximum wins on ties as in crfsuite.
+        into = np.ascontiguousarray(self.trans.T)  # [to, from]
         tags = np.empty((width, nrows), dtype=np.intp)
-        offsets = np.arange(nrows) * nlab
         cur = np.zeros(nrows, dtype=np.intp)
         for t in range(width - 1, -1, -1):
-            if t in last_steps:
-                cur = np.where(lasts[t], final[t], cur)
+            if t in last_steps:  # a document ends here: its best last label
+                cur = np.where(lasts[t], x[t].argmax(axis=1), cur)
             tags[t] = cur
-            cur = back[t, offsets + cur]
+            if t:
+                np.add(x[t - 1], into[cur], out=best)
+                cur = best.argmax(axis=1)
         for k, (r, off) in place.items():
             out[k] = tags[off:off + lengths[k], r]
         return out
