@@ -116,3 +116,32 @@ def test_a_party_group_or_system_stays_with_its_org(default_nlp: Any) -> None:
             (b, "B-ORG"), (b + 1, "I-ORG"), (b + 2, "I-ORG"), (b + 3, "L-ORG")]
     crf._set_ents(doc, text, tags)
     assert [e.text for e in doc.ents] == ["湘江集团党组", "人民银行系统"]
+
+
+def test_touching_one_character_places_become_one_loc(default_nlp: Any) -> None:
+    """Decisions 7 and 51: 港澳 and 川渝 are one LOC each; a run led by 中 (中美, 中方) is not tagged;
+    a one-character place on its own (在京) stays. MSRA tags each character, and ``join_places=False``
+    keeps that convention."""
+    from ner.components.crf_ner import join_place_abbreviations, untagged_run_leads
+
+    assert "中" in untagged_run_leads()
+    text = "港澳和川渝企业在京参加中美论坛。"
+    singles = [(i, i + 1, "LOC") for i, ch in enumerate(text) if ch in "港澳川渝京中美"]
+    got = join_place_abbreviations(text, singles)
+    assert [(text[s:e], label) for s, e, label in got] == [("港澳", "LOC"), ("川渝", "LOC"), ("京", "LOC")]
+    # other labels and longer places are left alone, even when they touch
+    mixed = [(0, 1, "LOC"), (1, 2, "ORG"), (3, 5, "LOC"), (5, 6, "LOC")]
+    assert join_place_abbreviations(text, mixed) == mixed
+
+    crf = default_nlp.get_pipe("crf_ner")
+    tags = [(s, "U-LOC") for s, _, _ in singles]
+    doc = default_nlp.make_doc(text)
+    crf._set_ents(doc, text, tags)
+    assert [e.text for e in doc.ents] == ["港澳", "川渝", "京"]
+    crf.join_places = False
+    try:
+        doc = default_nlp.make_doc(text)
+        crf._set_ents(doc, text, tags)
+        assert [e.text for e in doc.ents] == list("港澳川渝京中美")
+    finally:
+        crf.join_places = True

@@ -11,7 +11,8 @@ a time in :meth:`CRFEntityRecognizer.pipe`) and serialised with the pipeline in 
 (if it was trained with one) beside it: loading needs no path outside the pipeline directory.
 Predicted spans lose quotes that pair with nothing inside them, take in the other half of a quote
 pair they cut (:func:`trim_quotes`), are dropped when the corpus decisions never tag them
-(:func:`not_entities`), and an ORG takes in a 党组/党委/系统 right after it (:func:`org_extensions`).
+(:func:`not_entities`), and an ORG takes in a 党组/党委/系统 right after it (:func:`org_extensions`);
+one-character places that touch become one LOC (:func:`join_place_abbreviations`).
 """
 
 import gzip
@@ -55,6 +56,35 @@ def org_extensions() -> Tuple[str, ...]:
     body's party group or committee and a regulator's 系统 are one span), longest first."""
     words = {w for row in _data_rows("org_extensions.jsonl") for w in row["words"]}
     return tuple(sorted(words, key=len, reverse=True))
+
+
+@lru_cache(maxsize=1)
+def untagged_run_leads() -> FrozenSet[str]:
+    """Characters that a run of one-character place names never starts with when tagged
+    (``data/one_char_places.jsonl``, corpus decision 51: 中 in 中美, 中新两国, 中方)."""
+    return frozenset(ch for row in _data_rows("one_char_places.jsonl") for ch in row["not_leading"])
+
+
+def join_place_abbreviations(text: str, spans: List[Tuple[int, int, str]]) -> List[Tuple[int, int, str]]:
+    """One LOC for each run of one-character LOCs that touch (``港澳``, ``黄淮``, ``京津冀``: corpus
+    decisions 7 and 51; MSRA, which the model also learns from, tags each character), and none for
+    a run led by a character of :func:`untagged_run_leads`. ``spans``: sorted ``(start, end, label)``."""
+    out: List[Tuple[int, int, str]] = []
+    leads = untagged_run_leads()
+    i = 0
+    while i < len(spans):
+        start, end, label = spans[i]
+        if label != "LOC" or end - start != 1:
+            out.append(spans[i])
+            i += 1
+            continue
+        j = i
+        while j + 1 < len(spans) and spans[j + 1][2] == "LOC" and spans[j + 1][0] == spans[j][1] and spans[j + 1][1] - spans[j + 1][0] == 1:
+            j += 1
+        if text[start] not in leads:
+            out.append((start, spans[j][1], "LOC"))
+        i = j + 1
+    return out
 
 
 @lru_cache(maxsize=1)
@@ -119,9 +149,11 @@ class CRFEntityRecognizer:
     """Set ``doc.ents`` from a character CRF's tags."""
 
     def __init__(self, nlp: Optional[Language], name: str = "crf_ner", *, overwrite: bool = True,
-                 scorer: Optional[Callable[..., Dict[str, Any]]] = None) -> None:
+                 join_places: bool = True, scorer: Optional[Callable[..., Dict[str, Any]]] = None) -> None:
         self.name = name
         self.overwrite = bool(overwrite)
+        #: one LOC per run of touching one-character places, none for a run led by 中 (corpus decision 51)
+        self.join_places = bool(join_places)
         self.scorer = scorer
         self._crf: Optional[CompiledCRF] = None
         #: the lexicon the model was trained with (None: a model without lexicon features)
@@ -191,7 +223,8 @@ class CRFEntityRecognizer:
     def _set_ents(self, doc: Doc, text: str, tagged: List[Tuple[int, str]]) -> None:
         spans: List[Span] = []
         excluded = not_entities()
-        for start, end, label in sparse_tags_to_spans(tagged, text):
+        found = sparse_tags_to_spans(tagged, text)
+        for start, end, label in join_place_abbreviations(text, found) if self.join_places else found:
             start, end = trim_quotes(text, start, end)
             if start >= end or label in excluded.get(text[start:end], ()):
                 continue
@@ -276,14 +309,15 @@ class CRFEntityRecognizer:
 
 @Language.factory(
     "crf_ner",
-    default_config={"overwrite": True, "scorer": None},
+    default_config={"overwrite": True, "join_places": True, "scorer": None},
     assigns=["doc.ents"],
     default_score_weights={"ents_f": 1.0, "ents_p": 0.0, "ents_r": 0.0, "ents_per_type": None},
 )
-def make_crf_ner(nlp: Language, name: str, *, overwrite: bool = True,
+def make_crf_ner(nlp: Language, name: str, *, overwrite: bool = True, join_places: bool = True,
                  scorer: Optional[Callable[..., Dict[str, Any]]] = None) -> CRFEntityRecognizer:
-    """Factory for ``nlp.add_pipe("crf_ner")``; settings mirror the config."""
-    return CRFEntityRecognizer(nlp, name, overwrite=overwrite, scorer=scorer)
+    """Factory for ``nlp.add_pipe("crf_ner")``; settings mirror the config (``join_places=False``:
+    one-character places stay as tagged, MSRA's convention; see :func:`join_place_abbreviations`)."""
+    return CRFEntityRecognizer(nlp, name, overwrite=overwrite, join_places=join_places, scorer=scorer)
 
 
 __all__ = ["CRFEntityRecognizer", "make_crf_ner"]
