@@ -145,3 +145,28 @@ def test_touching_one_character_places_become_one_loc(default_nlp: Any) -> None:
         assert [e.text for e in doc.ents] == list("港澳川渝京中美")
     finally:
         crf.join_places = True
+
+
+def test_the_place_gazetteer_completes_the_lexicon_when_tagging(default_nlp: Any, tmp_path: Path) -> None:
+    """Prefecture-level cities the training entities missed are looked up as LOC (data/places_cn.jsonl);
+    the lexicon saved with the model stays the model's own, and ``gazetteer=False`` tags with it alone."""
+    from ner.components.crf_ner import GAZETTEER_BUCKET, gazetteer_places
+
+    crf = default_nlp.get_pipe("crf_ner")
+    assert {"汕尾", "汕尾市", "广东省", "新疆维吾尔自治区"} <= set(gazetteer_places())
+    own = crf.lexicon
+    tagging = crf.tagging_lexicon()
+    assert tagging is crf.tagging_lexicon()  # built once
+    missing = [n for n in gazetteer_places() if n not in own.entries]
+    assert missing and all(tagging.entries[n] == {"LOC": GAZETTEER_BUCKET} for n in missing)
+    assert all(tagging.entries[n] == e for n, e in own.entries.items())  # the model's entries win
+    crf.to_disk(tmp_path / "crf")
+    from ner.components.crf_lexicon import read_lexicon
+    from ner.components.crf_ner import LEXICON_FILE
+
+    assert read_lexicon(tmp_path / "crf" / LEXICON_FILE).entries == own.entries
+    crf.gazetteer = False
+    try:
+        assert crf.tagging_lexicon() is own
+    finally:
+        crf.gazetteer = True

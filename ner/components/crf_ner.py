@@ -12,7 +12,9 @@ a time in :meth:`CRFEntityRecognizer.pipe`) and serialised with the pipeline in 
 Predicted spans lose quotes that pair with nothing inside them, take in the other half of a quote
 pair they cut (:func:`trim_quotes`), are dropped when the corpus decisions never tag them
 (:func:`not_entities`), and an ORG takes in a 党组/党委/系统 right after it (:func:`org_extensions`);
-one-character places that touch become one LOC (:func:`join_place_abbreviations`).
+one-character places that touch become one LOC (:func:`join_place_abbreviations`). The model's lexicon
+is completed with a gazetteer of Chinese provinces and prefecture-level cities when tagging
+(:func:`with_gazetteer`).
 """
 
 import gzip
@@ -56,6 +58,26 @@ def org_extensions() -> Tuple[str, ...]:
     body's party group or committee and a regulator's 系统 are one span), longest first."""
     words = {w for row in _data_rows("org_extensions.jsonl") for w in row["words"]}
     return tuple(sorted(words, key=len, reverse=True))
+
+
+#: reliability bucket of the gazetteer's places in the lexicon (that of names tagged >= 70% of the time)
+GAZETTEER_BUCKET = "h"
+
+
+@lru_cache(maxsize=1)
+def gazetteer_places() -> Tuple[str, ...]:
+    """China's province-level divisions and prefecture-level cities (``data/places_cn.jsonl``)."""
+    return tuple(name for row in _data_rows("places_cn.jsonl") for name in row.get("places", ()))
+
+
+def with_gazetteer(lexicon: Lexicon) -> Lexicon:
+    """``lexicon`` plus each :func:`gazetteer_places` name it lacks, as a LOC of high reliability: the
+    training entities cover the provinces and big cities but miss many prefecture-level cities
+    (汕尾, 十堰), which the model then rarely finds (dev LOC recall 0.868 -> 0.882)."""
+    entries = dict(lexicon.entries)
+    for name in gazetteer_places():
+        entries.setdefault(name, {"LOC": GAZETTEER_BUCKET})
+    return Lexicon(entries)
 
 
 @lru_cache(maxsize=1)
@@ -149,9 +171,13 @@ class CRFEntityRecognizer:
     """Set ``doc.ents`` from a character CRF's tags."""
 
     def __init__(self, nlp: Optional[Language], name: str = "crf_ner", *, overwrite: bool = True,
-                 join_places: bool = True, scorer: Optional[Callable[..., Dict[str, Any]]] = None) -> None:
+                 join_places: bool = True, gazetteer: bool = True,
+                 scorer: Optional[Callable[..., Dict[str, Any]]] = None) -> None:
         self.name = name
         self.overwrite = bool(overwrite)
+        #: tag with the model's lexicon plus the place gazetteer (:func:`with_gazetteer`); the saved lexicon stays the model's
+        self.gazetteer = bool(gazetteer)
+        self._tagging_lexicon: Tuple[Optional[Lexicon], Optional[Lexicon]] = (None, None)  # (lexicon, with the gazetteer)
         #: one LOC per run of touching one-character places, none for a run led by 中 (corpus decision 51)
         self.join_places = bool(join_places)
         self.scorer = scorer
@@ -215,10 +241,21 @@ class CRFEntityRecognizer:
         if self._crf is None:
             raise ValueError(f"{self.name} has no model: load a pipeline that contains one, or initialize it with model_path")
         texts = [doc_text(doc) for doc in docs]
-        for doc, text, ids in zip(docs, texts, self._crf.tag_ids(texts, self.lexicon, brackets=self.features["brackets"], clusters=self.clusters)):
+        lexicon = self.tagging_lexicon()
+        for doc, text, ids in zip(docs, texts, self._crf.tag_ids(texts, lexicon, brackets=self.features["brackets"], clusters=self.clusters)):
             if text:
                 self._set_ents(doc, text, self._crf.tagged(ids))
         return docs
+
+    def tagging_lexicon(self) -> Optional[Lexicon]:
+        """The lexicon the model tags with: its own, with the gazetteer if ``gazetteer`` (built once per lexicon)."""
+        if self.lexicon is None or not self.gazetteer:
+            return self.lexicon
+        own, merged = self._tagging_lexicon
+        if own is not self.lexicon or merged is None:
+            merged = with_gazetteer(self.lexicon)
+            self._tagging_lexicon = (self.lexicon, merged)
+        return merged
 
     def _set_ents(self, doc: Doc, text: str, tagged: List[Tuple[int, str]]) -> None:
         spans: List[Span] = []
@@ -309,15 +346,16 @@ class CRFEntityRecognizer:
 
 @Language.factory(
     "crf_ner",
-    default_config={"overwrite": True, "join_places": True, "scorer": None},
+    default_config={"overwrite": True, "join_places": True, "gazetteer": True, "scorer": None},
     assigns=["doc.ents"],
     default_score_weights={"ents_f": 1.0, "ents_p": 0.0, "ents_r": 0.0, "ents_per_type": None},
 )
-def make_crf_ner(nlp: Language, name: str, *, overwrite: bool = True, join_places: bool = True,
+def make_crf_ner(nlp: Language, name: str, *, overwrite: bool = True, join_places: bool = True, gazetteer: bool = True,
                  scorer: Optional[Callable[..., Dict[str, Any]]] = None) -> CRFEntityRecognizer:
     """Factory for ``nlp.add_pipe("crf_ner")``; settings mirror the config (``join_places=False``:
-    one-character places stay as tagged, MSRA's convention; see :func:`join_place_abbreviations`)."""
-    return CRFEntityRecognizer(nlp, name, overwrite=overwrite, join_places=join_places, scorer=scorer)
+    one-character places stay as tagged, MSRA's convention, :func:`join_place_abbreviations`;
+    ``gazetteer=False``: the model's lexicon alone, :func:`with_gazetteer`)."""
+    return CRFEntityRecognizer(nlp, name, overwrite=overwrite, join_places=join_places, gazetteer=gazetteer, scorer=scorer)
 
 
 __all__ = ["CRFEntityRecognizer", "make_crf_ner"]
