@@ -7,7 +7,7 @@ import pytest
 
 from ner.settings import corpus_path
 from ner.text.articles import split_articles
-from ner.text.charmap import normalize_chars
+from ner.text.charmap import normalize_chars, pair_straight_quotes
 from ner.text.normalize import clean_region, is_byline, is_heading, should_join
 from ner.text.offsets import OffsetMap
 
@@ -94,3 +94,27 @@ def test_seed_page_articles_map_back() -> None:
             e = min(len(a.text), s + rng.randrange(1, 12))
             os_, oe = a.to_original(s, e)
             assert _squash(page[os_:oe]) == _squash(a.text[s:e])
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ('推行"三亲"工作法和"四下基层"制度', "推行“三亲”工作法和“四下基层”制度"),
+        ('＂双减＂政策', "“双减”政策"),  # full-width straight quotes too
+        ('第一行"甲"\n第二行只有一个"', '第一行“甲”\n第二行只有一个"'),  # an odd line is left alone
+        ("没有引号", "没有引号"),
+        ("“已是弯引号”", "“已是弯引号”"),
+    ],
+)
+def test_straight_quotes_are_paired_as_curly_ones_line_by_line(text: str, expected: str) -> None:
+    out = pair_straight_quotes(text)
+    assert out == expected and len(out) == len(text)
+
+
+def test_the_entity_model_reads_straight_quotes_as_curly_ones(default_nlp) -> None:
+    """The same name in straight and in curly quotes gets the same entities at the same offsets."""
+    curly = "衡南县推行“三亲”工作法，湖南银行推出“潇湘快贷”产品。"
+    straight = curly.replace("“", '"').replace("”", '"')
+    ents = lambda text: [(e.start_char, e.end_char, e.label_) for e in default_nlp(text).ents]  # noqa: E731
+    assert ents(straight) == ents(curly)
+    assert any(label == "PROGRAMME" for _, _, label in ents(curly))

@@ -14,7 +14,8 @@ pair they cut (:func:`trim_quotes`), are dropped when the corpus decisions never
 (:func:`not_entities`), and an ORG takes in a 党组/党委/系统 right after it (:func:`org_extensions`);
 one-character places that touch become one LOC (:func:`join_place_abbreviations`). The model's lexicon
 is completed with a gazetteer of Chinese provinces and prefecture-level cities when tagging
-(:func:`with_gazetteer`).
+(:func:`with_gazetteer`), and straight double quotes are read as curly ones where they pair up
+(:func:`ner.text.charmap.pair_straight_quotes`).
 """
 
 import gzip
@@ -32,6 +33,7 @@ from spacy.training import Example
 from spacy.util import filter_spans, minibatch
 
 from ..baselines.crf import sparse_tags_to_spans
+from ..text.charmap import pair_straight_quotes
 from ..tokenizer import doc_text
 from .crf_compiled import CompiledCRF
 from .crf_clusters import CLUSTERS_FILE, BigramClusters
@@ -240,7 +242,8 @@ class CRFEntityRecognizer:
     def _tag(self, docs: List[Doc]) -> List[Doc]:
         if self._crf is None:
             raise ValueError(f"{self.name} has no model: load a pipeline that contains one, or initialize it with model_path")
-        texts = [doc_text(doc) for doc in docs]
+        # the model reads straight quotes paired as curly ones (same offsets; PDF text writes "X"工作法)
+        texts = [pair_straight_quotes(doc_text(doc)) for doc in docs]
         lexicon = self.tagging_lexicon()
         for doc, text, ids in zip(docs, texts, self._crf.tag_ids(texts, lexicon, brackets=self.features["brackets"], clusters=self.clusters)):
             if text:

@@ -8,6 +8,7 @@ normalised form are offsets into the text the user gave; the pipeline feeds it t
 """
 from __future__ import annotations
 
+import re
 from functools import lru_cache
 from importlib import resources
 from typing import Dict
@@ -45,3 +46,24 @@ def normalize_char(ch: str) -> str:
 def normalize_chars(text: str) -> str:
     """Normalise every character of ``text``; the result has the same length."""
     return text.translate(_table())
+
+
+_STRAIGHT_QUOTE = re.compile('["\uff02]')
+_LINE = re.compile(r"[^\n]+")
+
+
+def pair_straight_quotes(text: str) -> str:
+    """Straight double quotes (``"``, full-width ``＂``) as ``“`` and ``”``, by turns, in each line that
+    holds an even number of them (others are left alone); the result has the same length. Newspaper
+    PDF text writes names in straight quotes (``"三亲"工作法``) where the training text has curly ones,
+    and the entity model reads a name's quotes as part of its pattern."""
+    if '"' not in text and "\uff02" not in text:
+        return text
+    chars = list(text)
+    for line in _LINE.finditer(text):
+        found = [m.start() for m in _STRAIGHT_QUOTE.finditer(text, line.start(), line.end())]
+        if len(found) % 2:
+            continue
+        for k, i in enumerate(found):
+            chars[i] = "\u201c" if k % 2 == 0 else "\u201d"
+    return "".join(chars)
