@@ -15,7 +15,8 @@ pair they cut (:func:`trim_quotes`), are dropped when the corpus decisions never
 one-character places that touch become one LOC (:func:`join_place_abbreviations`). The model's lexicon
 is completed with a gazetteer of Chinese provinces and prefecture-level cities when tagging
 (:func:`with_gazetteer`), and straight double quotes are read as curly ones where they pair up
-(:func:`ner.text.charmap.pair_straight_quotes`).
+(:func:`ner.text.charmap.pair_straight_quotes`). Names in bylines and photo credits are PERSON
+(:func:`with_byline_people`).
 """
 
 import gzip
@@ -35,6 +36,7 @@ from spacy.util import filter_spans, minibatch
 from ..baselines.crf import sparse_tags_to_spans
 from ..text.charmap import pair_straight_quotes
 from ..tokenizer import doc_text
+from .bylines import byline_people
 from .crf_compiled import CompiledCRF
 from .crf_clusters import CLUSTERS_FILE, BigramClusters
 from .crf_features import FEATURE_DEFAULTS, QUOTE_PAIRS, read_clusters, read_companions
@@ -111,6 +113,16 @@ def join_place_abbreviations(text: str, spans: List[Tuple[int, int, str]]) -> Li
     return out
 
 
+def with_byline_people(text: str, spans: List[Tuple[int, int, str]]) -> List[Tuple[int, int, str]]:
+    """``spans`` with each name of a byline or photo credit as a PERSON, in place of the spans it
+    overlaps (:func:`ner.components.bylines.byline_people`; the model runs such names together)."""
+    people = byline_people(text)
+    if not people:
+        return spans
+    kept = [sp for sp in spans if not any(sp[0] < e and s < sp[1] for s, e in people)]
+    return sorted(kept + [(s, e, "PERSON") for s, e in people])
+
+
 @lru_cache(maxsize=1)
 def not_entities() -> Dict[str, FrozenSet[str]]:
     """Surfaces the corpus decisions never tag (``data/not_entities.jsonl``): text -> labels. The model
@@ -173,10 +185,12 @@ class CRFEntityRecognizer:
     """Set ``doc.ents`` from a character CRF's tags."""
 
     def __init__(self, nlp: Optional[Language], name: str = "crf_ner", *, overwrite: bool = True,
-                 join_places: bool = True, gazetteer: bool = True,
+                 join_places: bool = True, gazetteer: bool = True, bylines: bool = True,
                  scorer: Optional[Callable[..., Dict[str, Any]]] = None) -> None:
         self.name = name
         self.overwrite = bool(overwrite)
+        #: names in bylines and photo credits are PERSON, whatever the model made of them (:func:`with_byline_people`)
+        self.bylines = bool(bylines)
         #: tag with the model's lexicon plus the place gazetteer (:func:`with_gazetteer`); the saved lexicon stays the model's
         self.gazetteer = bool(gazetteer)
         self._tagging_lexicon: Tuple[Optional[Lexicon], Optional[Lexicon]] = (None, None)  # (lexicon, with the gazetteer)
@@ -261,15 +275,20 @@ class CRFEntityRecognizer:
         return merged
 
     def _set_ents(self, doc: Doc, text: str, tagged: List[Tuple[int, str]]) -> None:
-        spans: List[Span] = []
+        found: List[Tuple[int, int, str]] = []
         excluded = not_entities()
-        found = sparse_tags_to_spans(tagged, text)
-        for start, end, label in join_place_abbreviations(text, found) if self.join_places else found:
+        tagged_spans = sparse_tags_to_spans(tagged, text)
+        for start, end, label in join_place_abbreviations(text, tagged_spans) if self.join_places else tagged_spans:
             start, end = trim_quotes(text, start, end)
             if start >= end or label in excluded.get(text[start:end], ()):
                 continue
             if label == "ORG":
                 end += next((len(w) for w in org_extensions() if text.startswith(w, end)), 0)
+            found.append((start, end, label))
+        if self.bylines:
+            found = with_byline_people(text, found)
+        spans: List[Span] = []
+        for start, end, label in found:
             span = doc.char_span(start, end, label=label, alignment_mode="contract")
             if span is not None and len(span):
                 spans.append(span)
@@ -349,16 +368,18 @@ class CRFEntityRecognizer:
 
 @Language.factory(
     "crf_ner",
-    default_config={"overwrite": True, "join_places": True, "gazetteer": True, "scorer": None},
+    default_config={"overwrite": True, "join_places": True, "gazetteer": True, "bylines": True, "scorer": None},
     assigns=["doc.ents"],
     default_score_weights={"ents_f": 1.0, "ents_p": 0.0, "ents_r": 0.0, "ents_per_type": None},
 )
 def make_crf_ner(nlp: Language, name: str, *, overwrite: bool = True, join_places: bool = True, gazetteer: bool = True,
-                 scorer: Optional[Callable[..., Dict[str, Any]]] = None) -> CRFEntityRecognizer:
+                 bylines: bool = True, scorer: Optional[Callable[..., Dict[str, Any]]] = None) -> CRFEntityRecognizer:
     """Factory for ``nlp.add_pipe("crf_ner")``; settings mirror the config (``join_places=False``:
     one-character places stay as tagged, MSRA's convention, :func:`join_place_abbreviations`;
-    ``gazetteer=False``: the model's lexicon alone, :func:`with_gazetteer`)."""
-    return CRFEntityRecognizer(nlp, name, overwrite=overwrite, join_places=join_places, gazetteer=gazetteer, scorer=scorer)
+    ``gazetteer=False``: the model's lexicon alone, :func:`with_gazetteer`; ``bylines=False``: byline
+    names as the model tags them, :func:`with_byline_people`)."""
+    return CRFEntityRecognizer(nlp, name, overwrite=overwrite, join_places=join_places, gazetteer=gazetteer,
+                               bylines=bylines, scorer=scorer)
 
 
 __all__ = ["CRFEntityRecognizer", "make_crf_ner"]
