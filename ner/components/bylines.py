@@ -2,7 +2,7 @@
 
 A newspaper page names its reporters after a role word, one name after another separated by spaces
 (``湖南日报全媒体记者 张福芳 万丽君 通讯员 聂凯 欧阳倩``), and a photographer before a credit word
-(``吴勇兵 摄``). The character model, trained mostly on running text, misses names in these lists or
+(``吴勇兵 摄``, or ``吴勇兵摄(湖南图片库)`` once a page's text is cleaned). The character model, trained mostly on running text, misses names in these lists or
 runs them together; the layout itself is reliable: a name of two to four Chinese characters that
 stands alone between spaces (or a bracket, or the end of the line) right after a role word or another
 such name. The role and credit words are data (``data/bylines.jsonl``).
@@ -33,7 +33,10 @@ def _patterns() -> Tuple["re.Pattern[str]", "re.Pattern[str]"]:
     roles = "|".join(map(re.escape, words["roles"]))
     credits = "|".join(map(re.escape, words["credits"]))
     role = re.compile(f"(?:{roles})(?=[{_SPACE}])")
-    credit = re.compile(f"(?:(?<=[{_SPACE}\n(（])|^)([\u4e00-\u9fff]{{2,4}})[{_SPACE}]+(?:{credits})(?![\u4e00-\u9fff])", re.M)
+    # a name before a credit word, after a space, a bracket or a sentence's end: "吴勇兵 摄", or "吴勇兵摄(图片库)"
+    # where cleaned text has lost the space (then only 摄 right before a bracket)
+    credit = re.compile(f"(?:(?<=[{_SPACE}\n(（。！？；])|^)([\u4e00-\u9fff]{{2,4}})"
+                        f"(?:[{_SPACE}]+(?:{credits})(?![\u4e00-\u9fff])|摄(?=[(（]))", re.M)
     return role, credit
 
 
