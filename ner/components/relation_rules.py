@@ -220,6 +220,8 @@ class RuleEngine:
         verbs = alt(t("title_verb", "HOLDS_POSITION")) or "任"
         self.person_lead = re.compile(rf"^[,(]?(?:{verbs})?$")
         self.block = set(t("subject_block", "CLAUSE"))
+        multi = [b for b in self.block if len(b) > 1]  # searched for anywhere in a prefix, all at once
+        self._block_words = re.compile("|".join(map(re.escape, multi))) if multi else None
         self._connectors = set(t("connector", "PARTNERS_WITH"))
         self._joiners = self._connectors | _COORD  # what joins one clause subject to the next
         self._anaphor_names = [(row, row["name"]) for row in rules.anaphors]
@@ -271,7 +273,7 @@ class RuleEngine:
             return False
         if prefix in self.r.words("subject_prefix", "CLAUSE") or _TIME_RE.match(prefix) and prefix:
             return True
-        if any(b in prefix for b in self.block if len(b) > 1) or prefix[0] in self.block or prefix[-1] in self.block:
+        if (self._block_words is not None and self._block_words.search(prefix)) or prefix[0] in self.block or prefix[-1] in self.block:
             return False
         if self._has_trigger(prefix, 0, len(prefix)):
             return False
@@ -343,7 +345,7 @@ class RuleEngine:
                 else:
                     clause_text = v.C[cs:ce].rstrip(_CLAUSE_PUNCT + "。!?")
                     nxt = own.get(ci + 1)
-                    if any(clause_text.endswith(w) for w in sub_words) and nxt and nxt[0] and v.clause_sent[ci + 1] == si:
+                    if clause_text.endswith(sub_words) and nxt and nxt[0] and v.clause_sent[ci + 1] == si:
                         group = nxt[0]
                     elif subj_prev and (ents or self._has_trigger(v, cs, ce)):
                         group = subj_prev
@@ -396,6 +398,10 @@ class RuleEngine:
 
     # -------------------------------------------------------------- clause rules
     def _clause_rules(self, v: View, ci: int, ents: List[Ent], group: List[Ent], out: List[Candidate], pairs: List[Tuple[int, int]], subj_prev: List[Ent]) -> None:
+        if not ents:  # every rule but lending wants an entity of this clause (lending also reads the clause before)
+            if group:
+                self._lends(v, ci, ents, list(group), out, subj_prev)
+            return
         cs, ce = v.clauses[ci]
         # PARTNERS_WITH: A 联合/与 B … (合作|签署|共同 …)
         orgs = [e for e in ents if e.label == "ORG"]
