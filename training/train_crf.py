@@ -30,6 +30,7 @@ from ner.components.crf_features import WINDOWS, write_feature_config
 from ner.components.crf_clusters import CLUSTERS_FILE, BigramClusters
 from ner.components.crf_lexicon import (LEXICON_FILE, Lexicon, jackknife_lexicons, text_fold, word_lexicon,
                                        write_lexicon)
+from ner.components.crf_ner import gazetteer_places, with_gazetteer
 from ner.corpus.public import PUBLIC_LABELS
 from ner.text.charmap import normalize_chars
 from ner.schema import ENTITY_LABELS
@@ -133,6 +134,8 @@ def main() -> None:
     ap.add_argument("--window", type=int, choices=WINDOWS, default=2, help="context characters either side")
     ap.add_argument("--clusters", type=Path, default=None,
                     help="add bigram cluster features from this file (training/build_clusters.py); copied beside the model")
+    ap.add_argument("--gazetteer", action="store_true",
+                    help="train with the place gazetteer in each fold's lexicon (ner/components/data/places_cn.jsonl), as crf_ner tags")
     ap.add_argument("--lexicon-min-count", type=int, default=1, help="entries seen fewer times as an entity are left out")
     ap.add_argument("--quiet", action="store_true")
     args = ap.parse_args()
@@ -176,6 +179,12 @@ def main() -> None:
             print(f"dropped {len(data) - len(kept):,} public docs with a likely {'/'.join(sorted(drop_labels))} mention", file=sys.stderr)
             data, lexicons = [data[i] for i in kept], [lexicons[i] for i in kept]
         print(f"lexicon: {len(full):,} entries ({args.lexicon_folds} jackknife folds)", file=sys.stderr)
+    if args.gazetteer and lexicons is not None:
+        # train with the lexicon crf_ner tags with: each fold's view plus the place gazetteer (the shipped
+        # lexicon stays the training entities'; the component adds the gazetteer when it loads)
+        merged_views = {id(lx): with_gazetteer(lx) for lx in {id(lx): lx for lx in lexicons}.values()}
+        lexicons = [merged_views[id(lx)] for lx in lexicons]
+        print(f"gazetteer: {len(gazetteer_places()):,} places added to each fold's lexicon", file=sys.stderr)
     if args.words:
         words = word_lexicon(people_daily_words())
         print(f"word lexicon: {len(words):,} words", file=sys.stderr)
