@@ -9,11 +9,11 @@ such name. The role and credit words are data (``data/bylines.jsonl``).
 """
 from __future__ import annotations
 
-import json
 import re
 from functools import lru_cache
-from importlib import resources
 from typing import Dict, List, Tuple
+
+from .data_files import data_rows
 
 _HAN_RUN = re.compile("[\u4e00-\u9fff]+")
 _SPACE = " \u3000\t"
@@ -22,8 +22,7 @@ _CLOSERS = ")）]】"
 
 @lru_cache(maxsize=1)
 def _words() -> Dict[str, Tuple[str, ...]]:
-    text = resources.files("ner.components").joinpath("data", "bylines.jsonl").read_text(encoding="utf-8")
-    rows = [json.loads(line) for line in text.splitlines() if line.strip()]
+    rows = data_rows("bylines.jsonl")
     return {key: tuple(sorted({w for row in rows for w in row.get(key, ())}, key=len, reverse=True)) for key in ("roles", "credits")}
 
 

@@ -20,9 +20,7 @@ is completed with a gazetteer of Chinese provinces and prefecture-level cities w
 """
 
 import gzip
-import json
 from functools import lru_cache
-from importlib import resources
 from pathlib import Path
 from typing import Any, Callable, Dict, FrozenSet, Iterable, Iterator, List, Optional, Tuple, Union
 
@@ -41,6 +39,7 @@ from .crf_compiled import CompiledCRF
 from .crf_clusters import CLUSTERS_FILE, BigramClusters
 from .crf_features import FEATURE_DEFAULTS, QUOTE_PAIRS, read_clusters, read_companions
 from .crf_lexicon import LEXICON_FILE, Lexicon, read_lexicon, write_lexicon
+from .data_files import data_rows
 
 MODEL_FILE = "model.npz"
 #: pipelines saved before the compiled form kept the gzipped crfsuite model (still read)
@@ -50,17 +49,11 @@ PIPE_BATCH = 256
 _CLOSERS = {v: k for k, v in QUOTE_PAIRS.items()}
 
 
-def _data_rows(name: str) -> List[Dict[str, Any]]:
-    """The rows of a JSONL file shipped in ``ner/components/data``."""
-    text = resources.files("ner.components").joinpath("data", name).read_text(encoding="utf-8")
-    return [json.loads(line) for line in text.splitlines() if line.strip()]
-
-
 @lru_cache(maxsize=1)
 def org_extensions() -> Tuple[str, ...]:
     """Words that stay with the ORG they follow (``data/org_extensions.jsonl``, corpus decision 8: a
     body's party group or committee and a regulator's 系统 are one span), longest first."""
-    words = {w for row in _data_rows("org_extensions.jsonl") for w in row["words"]}
+    words = {w for row in data_rows("org_extensions.jsonl") for w in row["words"]}
     return tuple(sorted(words, key=len, reverse=True))
 
 
@@ -71,7 +64,7 @@ GAZETTEER_BUCKET = "h"
 @lru_cache(maxsize=1)
 def gazetteer_places() -> Tuple[str, ...]:
     """China's province-level divisions and prefecture-level cities (``data/places_cn.jsonl``)."""
-    return tuple(name for row in _data_rows("places_cn.jsonl") for name in row.get("places", ()))
+    return tuple(name for row in data_rows("places_cn.jsonl") for name in row.get("places", ()))
 
 
 def with_gazetteer(lexicon: Lexicon) -> Lexicon:
@@ -88,7 +81,7 @@ def with_gazetteer(lexicon: Lexicon) -> Lexicon:
 def untagged_run_leads() -> FrozenSet[str]:
     """Characters that a run of one-character place names never starts with when tagged
     (``data/one_char_places.jsonl``, corpus decision 51: 中 in 中美, 中新两国, 中方)."""
-    return frozenset(ch for row in _data_rows("one_char_places.jsonl") for ch in row["not_leading"])
+    return frozenset(ch for row in data_rows("one_char_places.jsonl") for ch in row["not_leading"])
 
 
 def join_place_abbreviations(text: str, spans: List[Tuple[int, int, str]]) -> List[Tuple[int, int, str]]:
@@ -127,7 +120,7 @@ def with_byline_people(text: str, spans: List[Tuple[int, int, str]]) -> List[Tup
 def not_entities() -> Dict[str, FrozenSet[str]]:
     """Surfaces the corpus decisions never tag (``data/not_entities.jsonl``): text -> labels. The model
     also learns from MSRA, whose conventions differ on a few of them (华 in 来华 is LOC there)."""
-    return {row["text"]: frozenset(row["labels"]) for row in _data_rows("not_entities.jsonl")}
+    return {row["text"]: frozenset(row["labels"]) for row in data_rows("not_entities.jsonl")}
 
 
 def trim_quotes(text: str, start: int, end: int) -> Tuple[int, int]:

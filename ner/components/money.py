@@ -9,7 +9,6 @@ faster than a token Matcher over character tokens.
 
 import json
 import re
-from importlib import resources
 from typing import Any, Callable, Dict, Iterable, List, Optional
 
 from spacy.language import Language
@@ -18,6 +17,7 @@ from spacy.util import SimpleFrozenList, ensure_path, filter_spans
 
 from ..tokenizer import doc_text
 from ..text.charmap import normalize_chars
+from .data_files import data_rows
 
 PATTERNS_FILE = "patterns.jsonl"
 # A full-width comma is a clause break, never a thousands separator (排名第9，300万元): it is hidden
@@ -31,8 +31,7 @@ _AMOUNT_CHARS = frozenset("0123456789.,/-~～—–至 一二三四五六七八�
 
 def default_patterns() -> List[Dict[str, Any]]:
     """The MONEY patterns shipped with the package."""
-    text = resources.files("ner.components").joinpath("data/money_patterns.jsonl").read_text(encoding="utf-8")
-    return [json.loads(line) for line in text.splitlines() if line.strip()]
+    return data_rows("money_patterns.jsonl")
 
 
 def _is_amount(text: str) -> bool:

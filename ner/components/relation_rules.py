@@ -15,13 +15,13 @@ import bisect
 import json
 import re
 from dataclasses import dataclass, field
-from importlib import resources
 from pathlib import Path
 from typing import Any, Dict, Iterable, List, Optional, Sequence, Set, Tuple, Union
 
 from ..schema import SENTENCE_END, relation_allowed
 from ..text.charmap import normalize_chars
 from ..text.sentences import LineBreakMode, split_clauses, split_sentences
+from .data_files import data_files, data_rows, read_jsonl
 
 MASK = "□"
 _QUOTES = "\"'“”‘’「」『』《》〈〉"
@@ -73,12 +73,7 @@ class RuleSet:
     @classmethod
     def default(cls) -> "RuleSet":
         """The lexicons shipped in ``ner/components/data/relation_*.jsonl``."""
-        rows: List[Dict[str, Any]] = []
-        data = resources.files("ner.components").joinpath("data")
-        for entry in sorted(data.iterdir(), key=lambda e: e.name):
-            if entry.name.startswith("relation_") and entry.name.endswith(".jsonl"):
-                rows.extend(read_jsonl(entry.read_text(encoding="utf-8")))
-        return cls(rows)
+        return cls([row for name in data_files("relation_") for row in data_rows(name)])
 
     def to_jsonl(self) -> str:
         return "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in self.rows)
@@ -106,11 +101,6 @@ class RuleSet:
 
     def is_lender(self, text: str) -> bool:
         return self.has("lender", "ORG", text)
-
-
-def read_jsonl(text: str) -> List[Dict[str, Any]]:
-    """Rows of a JSONL string (blank lines and ``#`` comments skipped)."""
-    return [json.loads(line) for line in text.splitlines() if line.strip() and not line.lstrip().startswith("#")]
 
 
 # ---------------------------------------------------------------------------------------- doc view
