@@ -25,6 +25,8 @@ LICENCES = {
     "corpus": "xiang-ner gold annotations (stand-off) over CCTV 新闻联播 and FinCUGE texts: research use",
     "bigram_clusters": "cluster numbers of 60,000 character bigrams counted over CCTV 新闻联播, FinCUGE and MSRA train "
                        "texts (training/build_clusters.py): derived statistics, no text; the texts are research-use",
+    "places_gazetteer": "ner/components/data/places_cn.jsonl: China's province-level divisions and prefecture-level cities, "
+                        "written for this project from the public administrative division list",
 }
 
 
