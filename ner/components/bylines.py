@@ -3,9 +3,9 @@
 A newspaper page names its reporters after a role word, one name after another separated by spaces
 (``湖南日报全媒体记者 张福芳 万丽君 通讯员 聂凯 欧阳倩``), and a photographer before a credit word
 (``吴勇兵 摄``, or ``吴勇兵摄(湖南图片库)`` once a page's text is cleaned). The character model, trained
-mostly on running text, misses names in these lists or runs them together; the layout itself is reliable: a name of two to four Chinese characters that
-stands alone between spaces (or a bracket, or the end of the line) right after a role word or another
-such name. The role and credit words are data (``data/bylines.jsonl``).
+mostly on running text, misses names in these lists or runs them together; the layout itself is
+reliable: a name of two to four Chinese characters that stands alone between spaces (or a bracket, or
+the end of the line) right after a role word or another such name. The role and credit words are data (``data/bylines.jsonl``).
 """
 from __future__ import annotations
 
