@@ -30,7 +30,7 @@ from ner.components.crf_features import WINDOWS, write_feature_config
 from ner.components.crf_clusters import CLUSTERS_FILE, BigramClusters
 from ner.components.crf_lexicon import (LEXICON_FILE, Lexicon, jackknife_lexicons, text_fold, word_lexicon,
                                        write_lexicon)
-from ner.components.crf_ner import gazetteer_places, with_gazetteer
+from ner.components.crf_ner import gazetteer_places, join_place_abbreviations, with_gazetteer
 from ner.corpus.public import PUBLIC_LABELS
 from ner.text.charmap import normalize_chars
 from ner.schema import ENTITY_LABELS
@@ -136,6 +136,8 @@ def main() -> None:
                     help="add bigram cluster features from this file (training/build_clusters.py); copied beside the model")
     ap.add_argument("--gazetteer", action="store_true",
                     help="train with the place gazetteer in each fold's lexicon (ner/components/data/places_cn.jsonl), as crf_ner tags")
+    ap.add_argument("--corpus-places", action="store_true",
+                    help="relabel the public texts' one-character places to corpus decision 51 before training")
     ap.add_argument("--lexicon-min-count", type=int, default=1, help="entries seen fewer times as an entity are left out")
     ap.add_argument("--quiet", action="store_true")
     args = ap.parse_args()
@@ -149,6 +151,18 @@ def main() -> None:
     if args.sample and args.sample < len(keep):
         keep = random.Random(args.seed).sample(keep, args.sample)
     docs, sources = [docs[i] for i in keep], [sources[i] for i in keep]
+    if args.corpus_places:
+        # public texts relabelled to corpus decision 51: touching one-character LOCs joined, runs led by 中 dropped
+        n_changed = 0
+        for d, src in zip(docs, sources):
+            if is_gold(src):
+                continue
+            spans = [(e.start_char, e.end_char, e.label_) for e in d.ents]
+            new = join_place_abbreviations(d.text, spans)
+            if new != spans:
+                d.set_ents([d.char_span(a, b, label=lab) for a, b, lab in new])
+                n_changed += 1
+        print(f"decision 51: {n_changed:,} public docs relabelled", file=sys.stderr)
     held: List[Doc] = []
     if args.holdout_fold >= 0:
         # a fold of the gold training texts (copies together) is neither trained on nor in the lexicon:
