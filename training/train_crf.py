@@ -20,7 +20,7 @@ import random
 import sys
 import time
 from pathlib import Path
-from typing import List, Optional, Tuple
+from typing import Any, Callable, List, Optional, Tuple
 
 import spacy
 from spacy.tokens import Doc, DocBin
@@ -105,6 +105,12 @@ def has_missing(doc: Doc) -> bool:
 
 def doc_ents(doc: Doc) -> List[Ent]:
     return [(e.start_char, e.end_char, e.label_) for e in doc.ents]
+
+
+def per_view(views: List[Any], change: Callable[[Any], Any]) -> List[Any]:
+    """``change`` applied once per distinct lexicon view (a fold's view is shared by all its docs), in doc order."""
+    done = {id(lx): change(lx) for lx in {id(lx): lx for lx in views}.values()}
+    return [done[id(lx)] for lx in views]
 
 
 def main() -> None:
@@ -196,15 +202,13 @@ def main() -> None:
     if args.gazetteer and lexicons is not None:
         # train with the lexicon crf_ner tags with: each fold's view plus the place gazetteer (the shipped
         # lexicon stays the training entities'; the component adds the gazetteer when it loads)
-        merged_views = {id(lx): with_gazetteer(lx) for lx in {id(lx): lx for lx in lexicons}.values()}
-        lexicons = [merged_views[id(lx)] for lx in lexicons]
+        lexicons = per_view(lexicons, with_gazetteer)
         print(f"gazetteer: {len(gazetteer_places()):,} places added to each fold's lexicon", file=sys.stderr)
     if args.words:
         words = word_lexicon(people_daily_words())
         print(f"word lexicon: {len(words):,} words", file=sys.stderr)
         views = lexicons or [None] * len(data)
-        merged = {id(lx): words if lx is None else lx.merged(words) for lx in {id(lx): lx for lx in views}.values()}
-        lexicons = [merged[id(lx)] for lx in views]  # one merged lexicon per distinct fold view, shared by its docs
+        lexicons = per_view(views, lambda lx: words if lx is None else lx.merged(words))
         full = words if full is None else full.merged(words)
     if full is not None:
         write_lexicon(full, args.output / LEXICON_FILE)
