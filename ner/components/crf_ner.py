@@ -16,7 +16,8 @@ one-character places that touch become one LOC (:func:`join_place_abbreviations`
 is completed with a gazetteer of Chinese provinces and prefecture-level cities when tagging
 (:func:`with_gazetteer`), and straight double quotes are read as curly ones where they pair up
 (:func:`ner.text.charmap.pair_straight_quotes`). Names in bylines and photo credits are PERSON
-(:func:`with_byline_people`).
+(:func:`with_byline_people`), and an untagged item of a 、 list after a tagged SECTOR takes its
+label (:func:`ner.components.list_items.complete_lists`).
 """
 
 import gzip
@@ -35,6 +36,7 @@ from ..baselines.crf import sparse_tags_to_spans
 from ..text.charmap import pair_straight_quotes
 from ..tokenizer import doc_text
 from .bylines import byline_people
+from .list_items import complete_lists
 from .crf_compiled import CompiledCRF
 from .crf_clusters import CLUSTERS_FILE, BigramClusters
 from .crf_features import FEATURE_DEFAULTS, QUOTE_PAIRS, read_clusters, read_companions
@@ -178,9 +180,11 @@ class CRFEntityRecognizer:
     """Set ``doc.ents`` from a character CRF's tags."""
 
     def __init__(self, nlp: Optional[Language], name: str = "crf_ner", *, overwrite: bool = True,
-                 join_places: bool = True, gazetteer: bool = True, bylines: bool = True,
+                 join_places: bool = True, gazetteer: bool = True, bylines: bool = True, lists: bool = True,
                  scorer: Optional[Callable[..., Dict[str, Any]]] = None) -> None:
         self.name = name
+        #: untagged items of a 、 list after a tagged item take its label (:func:`complete_lists`)
+        self.lists = bool(lists)
         self.overwrite = bool(overwrite)
         #: names in bylines and photo credits are PERSON, whatever the model made of them (:func:`with_byline_people`)
         self.bylines = bool(bylines)
@@ -278,6 +282,8 @@ class CRFEntityRecognizer:
             if label == "ORG":
                 end += next((len(w) for w in org_extensions() if text.startswith(w, end)), 0)
             found.append((start, end, label))
+        if self.lists:
+            found = complete_lists(text, sorted(found))
         if self.bylines:
             found = with_byline_people(text, found)
         spans: List[Span] = []
@@ -361,18 +367,21 @@ class CRFEntityRecognizer:
 
 @Language.factory(
     "crf_ner",
-    default_config={"overwrite": True, "join_places": True, "gazetteer": True, "bylines": True, "scorer": None},
+    default_config={"overwrite": True, "join_places": True, "gazetteer": True, "bylines": True, "lists": True,
+                    "scorer": None},
     assigns=["doc.ents"],
     default_score_weights={"ents_f": 1.0, "ents_p": 0.0, "ents_r": 0.0, "ents_per_type": None},
 )
 def make_crf_ner(nlp: Language, name: str, *, overwrite: bool = True, join_places: bool = True, gazetteer: bool = True,
-                 bylines: bool = True, scorer: Optional[Callable[..., Dict[str, Any]]] = None) -> CRFEntityRecognizer:
+                 bylines: bool = True, lists: bool = True,
+                 scorer: Optional[Callable[..., Dict[str, Any]]] = None) -> CRFEntityRecognizer:
     """Factory for ``nlp.add_pipe("crf_ner")``; settings mirror the config (``join_places=False``:
     one-character places stay as tagged, MSRA's convention, :func:`join_place_abbreviations`;
     ``gazetteer=False``: the model's lexicon alone, :func:`with_gazetteer`; ``bylines=False``: byline
-    names as the model tags them, :func:`with_byline_people`)."""
+    names as the model tags them, :func:`with_byline_people`; ``lists=False``: list items as the model
+    tags them, :func:`complete_lists`)."""
     return CRFEntityRecognizer(nlp, name, overwrite=overwrite, join_places=join_places, gazetteer=gazetteer,
-                               bylines=bylines, scorer=scorer)
+                               bylines=bylines, lists=lists, scorer=scorer)
 
 
 __all__ = ["CRFEntityRecognizer", "make_crf_ner"]
