@@ -56,24 +56,25 @@ def clusters() -> BigramClusters:
 @pytest.fixture(scope="module")
 def models(tmp_path_factory: pytest.TempPathFactory, lexicon: Lexicon, clusters: BigramClusters) -> Dict[bool, Path]:
     """A crfsuite model trained on the sentences above: plain (False), and with lexicon, bracket and
-    bigram cluster features and a window of three characters (True)."""
+    bigram cluster and cue features and a window of three characters (True)."""
     data = [_tagged(t, e) for t, e in _TRAIN] * 3
     out = {}
     for rich in (False, True):
         out[rich] = tmp_path_factory.mktemp("crf") / "model.crfsuite"
         train(data, out[rich], max_iterations=40, c1=0.0, lexicons=[lexicon] * len(data) if rich else None, brackets=rich,
-              window=3 if rich else 2, clusters=clusters if rich else None)
+              window=3 if rich else 2, clusters=clusters if rich else None, cues=rich)
     return out
 
 
-@pytest.fixture(scope="module", params=[False, True], ids=["plain", "lexicon+brackets+window3+clusters"])
+@pytest.fixture(scope="module", params=[False, True], ids=["plain", "lexicon+brackets+window3+clusters+cues"])
 def trained(request: pytest.FixtureRequest, models: Dict[bool, Path], lexicon: Lexicon,
             clusters: BigramClusters) -> Tuple[pycrfsuite.Tagger, CompiledCRF, Dict[str, Any]]:
     rich = request.param
     tagger = pycrfsuite.Tagger()
     tagger.open(str(models[rich]))
     return tagger, CompiledCRF.from_crfsuite(models[rich].read_bytes()), {
-        "lexicon": lexicon if rich else None, "brackets": rich, "window": 3 if rich else 2, "clusters": clusters if rich else None}
+        "lexicon": lexicon if rich else None, "brackets": rich, "window": 3 if rich else 2, "clusters": clusters if rich else None,
+        "cues": rich}
 
 
 def test_the_model_file_is_read_exactly(trained, models: Dict[bool, Path]) -> None:
@@ -95,12 +96,18 @@ def test_scores_are_the_summed_weights_of_the_feature_strings(trained) -> None:
     labels = crf.labels
     for text in [t for t, _ in _TRAIN] + _UNSEEN:
         expected = np.zeros((len(text), len(labels)))
-        for i, names in enumerate(char_features(text, feats["lexicon"], brackets=feats["brackets"], window=feats["window"], clusters=feats["clusters"])):
+        for i, names in enumerate(char_features(text, feats["lexicon"], brackets=feats["brackets"], window=feats["window"], clusters=feats["clusters"],
+                                                 cues=feats["cues"])):
             for name in names:
                 for j, label in enumerate(labels):
                     expected[i, j] += info.state_features.get((name, label), 0.0)
-        got = crf.emissions(text, feats["lexicon"], brackets=feats["brackets"], clusters=feats["clusters"])
+        got = crf.emissions(text, feats["lexicon"], brackets=feats["brackets"], clusters=feats["clusters"], cues=feats["cues"])
         assert np.allclose(got, expected, atol=5e-5), text
+    if feats["cues"]:  # the cue features carry weight: without them the scores differ
+        assert any(name.startswith("cue=") for name in crf.string_rows)
+        text = _TRAIN[0][0]
+        kw = {"brackets": True, "clusters": feats["clusters"]}
+        assert not np.allclose(crf.emissions(text, feats["lexicon"], **kw), crf.emissions(text, feats["lexicon"], cues=True, **kw))
     if feats["clusters"] is not None:  # the cluster features carry weight: without them the scores differ
         assert set(crf.cluster_rows) == {"k-2", "k-1", "k0", "k+1"}
         text = _TRAIN[0][0]
@@ -110,7 +117,7 @@ def test_scores_are_the_summed_weights_of_the_feature_strings(trained) -> None:
 def test_tags_equal_python_crfsuite_alone_and_in_batches(trained) -> None:
     tagger, crf, feats = trained
     texts = [t for t, _ in _TRAIN] + _UNSEEN + [""]
-    kw = {"brackets": feats["brackets"], "clusters": feats["clusters"]}
+    kw = {"brackets": feats["brackets"], "clusters": feats["clusters"], "cues": feats["cues"]}
     expected = [tagger.tag(char_features(t, feats["lexicon"], window=feats["window"], **kw)) if t else [] for t in texts]
     assert crf.tag(texts, feats["lexicon"], **kw) == expected
     assert [crf.tag([t], feats["lexicon"], **kw)[0] for t in texts] == expected
@@ -121,7 +128,7 @@ def test_serialised_model_scores_the_same(trained) -> None:
     _, crf, feats = trained
     again = CompiledCRF.from_bytes(crf.to_bytes())
     for text in _UNSEEN:
-        kw = {"brackets": feats["brackets"], "clusters": feats["clusters"]}
+        kw = {"brackets": feats["brackets"], "clusters": feats["clusters"], "cues": feats["cues"]}
         assert np.array_equal(again.emissions(text, feats["lexicon"], **kw), crf.emissions(text, feats["lexicon"], **kw))
     with pytest.raises(ValueError, match="not a compiled CRF model"):
         CompiledCRF.from_bytes(b"PK\x03\x04 truncated")

@@ -137,6 +137,7 @@ def main() -> None:
     ap.add_argument("--words", action="store_true",
                     help="add word-boundary features from a word lexicon of People's Daily 1998 (../shared)")
     ap.add_argument("--brackets", action="store_true", help="add inside-quotation/title-mark features")
+    ap.add_argument("--cues", action="store_true", help="add long-range cue features (heads and triggers within ten characters)")
     ap.add_argument("--window", type=int, choices=WINDOWS, default=2, help="context characters either side")
     ap.add_argument("--clusters", type=Path, default=None,
                     help="add bigram cluster features from this file (training/build_clusters.py); copied beside the model")
@@ -214,7 +215,8 @@ def main() -> None:
         write_lexicon(full, args.output / LEXICON_FILE)
     elif (args.output / LEXICON_FILE).exists():
         (args.output / LEXICON_FILE).unlink()
-    write_feature_config({"brackets": args.brackets, "window": args.window, "clusters": args.clusters is not None}, args.output)
+    write_feature_config({"brackets": args.brackets, "window": args.window, "clusters": args.clusters is not None,
+                          "cues": args.cues}, args.output)
     clusters = None
     if args.clusters is not None:
         clusters = BigramClusters.from_disk(args.clusters)
@@ -229,7 +231,8 @@ def main() -> None:
     t1 = time.perf_counter()
     model_path = args.output / "model.crfsuite"
     train(data, model_path, c1=args.c1, c2=args.c2, max_iterations=args.max_iterations,
-          min_freq=args.min_freq, verbose=not args.quiet, lexicons=lexicons, brackets=args.brackets, window=args.window, clusters=clusters)
+          min_freq=args.min_freq, verbose=not args.quiet, lexicons=lexicons, brackets=args.brackets, window=args.window, clusters=clusters,
+          cues=args.cues)
     t2 = time.perf_counter()
 
     tagger = CRFTagger(model_path)

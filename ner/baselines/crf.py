@@ -102,11 +102,12 @@ def train(
     brackets: bool = False,
     window: int = 2,
     clusters: Optional[Any] = None,
+    cues: bool = False,
 ) -> Any:
     """Train an L-BFGS CRF on ``(text, per-character tags)`` pairs and save it to ``model_path``.
 
     ``lexicons`` (one per pair, e.g. the jackknifed fold lexicons) add lexicon features, ``brackets``
-    the inside-quotes features, ``window`` 3 the characters three away (:func:`ner.components.crf_features.char_features`).
+    the inside-quotes features, ``cues`` the heads and triggers within reach, ``window`` 3 the characters three away (:func:`ner.components.crf_features.char_features`).
     """
     import sklearn_crfsuite
     from sklearn_crfsuite.trainer import LinePerIterationTrainer
@@ -139,7 +140,7 @@ def train(
     if lexicons is not None and len(lexicons) != len(pairs):
         raise ValueError(f"{len(lexicons)} lexicons for {len(pairs)} texts")
     items = [(t, lexicons[i] if lexicons is not None else None) for i, (t, _) in enumerate(pairs)]
-    crf.fit(_Lazy(items, lambda item: char_features(*item, brackets=brackets, window=window, clusters=clusters)), [list(tags) for _, tags in pairs])
+    crf.fit(_Lazy(items, lambda item: char_features(*item, brackets=brackets, window=window, clusters=clusters, cues=cues)), [list(tags) for _, tags in pairs])
     return crf
 
 

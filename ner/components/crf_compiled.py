@@ -25,6 +25,7 @@ import numpy as np
 from ..text.charmap import char_table, normalize_chars
 from .crf_clusters import TEMPLATES as CLUSTER_TEMPLATES
 from .crf_clusters import BigramClusters
+from .crf_cues import cue_positions
 from .crf_features import bracket_features, char_type
 from .crf_lexicon import Lexicon
 from .int_table import IntTable
@@ -41,7 +42,7 @@ TYPES = {"t-1": -1, "t0": 0, "t+1": 1}
 #: every value a type feature takes (``^``/``$`` pad the text)
 TYPE_VALUES = "^$HNDLSPO"
 #: templates whose features are whole strings looked up per character (lexicon matches, brackets)
-STRING_TEMPLATES = ("lx", "in")
+STRING_TEMPLATES = ("lx", "in", "cue")
 #: documents packed into one Viterbi array at most (rows decode in parallel)
 MAX_ROWS = 64
 #: characters decoded together at most (a longer document is decoded alone): the packed scores take
@@ -223,7 +224,7 @@ class CompiledCRF:
         return types.astype(np.int64)
 
     def emissions(self, text: str, lexicon: Optional[Lexicon] = None, *, brackets: bool = False,
-                  clusters: Optional[BigramClusters] = None) -> np.ndarray:
+                  clusters: Optional[BigramClusters] = None, cues: bool = False) -> np.ndarray:
         """Per character of ``text``, the score of each label: the summed weights of its features
         (exactly the features :func:`char_features` gives, with the same arguments)."""
         n = len(text)
@@ -233,7 +234,7 @@ class CompiledCRF:
         cols = [table[tok[o + _P:o + _P + n]] for o, table in self._unigrams]
         if not self._unigrams and not self._pair_offsets:  # the zero row: a model may lack character features
             cols.append(np.full(n, len(self.weights) - 1, dtype=np.int64))
-        norm = normalize_chars(text) if lexicon is not None or brackets or clusters is not None else text
+        norm = normalize_chars(text) if lexicon is not None or brackets or cues or clusters is not None else text
         if clusters is not None and self.cluster_rows:
             ids = clusters.padded_ids(norm)
             size = len(next(iter(self.cluster_rows.values())))  # every template's table: clusters + a zero row
@@ -258,6 +259,8 @@ class CompiledCRF:
             extra.extend((i, strings[f]) for i, f in lexicon.feature_positions(norm) if f in strings)
         if brackets and strings:
             extra.extend((i, strings[f]) for i, f in enumerate(bracket_features(norm)) if f in strings)
+        if cues and strings:
+            extra.extend((i, strings[f]) for i, f in cue_positions(norm) if f in strings)
         if extra:
             extra.sort()  # a fixed order of sums (the lexicon's matches come as a set)
             pos_rows = np.array(extra, dtype=np.int64)
@@ -346,19 +349,19 @@ class CompiledCRF:
         return tags
 
     def tag_ids(self, texts: Iterable[str], lexicon: Optional[Lexicon] = None, *, brackets: bool = False,
-                clusters: Optional[BigramClusters] = None) -> List[np.ndarray]:
+                clusters: Optional[BigramClusters] = None, cues: bool = False) -> List[np.ndarray]:
         """The label ids (indices into :attr:`labels`) of every character of every text."""
         texts = list(texts)
         out: List[np.ndarray] = []
         for start, end in _chunks([len(t) for t in texts], MAX_DECODE_CHARS):  # bounded memory per decode
             part = texts[start:end]
-            out += self._decode([len(t) for t in part], lambda k: self.emissions(part[k], lexicon, brackets=brackets, clusters=clusters))
+            out += self._decode([len(t) for t in part], lambda k: self.emissions(part[k], lexicon, brackets=brackets, clusters=clusters, cues=cues))
         return out
 
     def tag(self, texts: Iterable[str], lexicon: Optional[Lexicon] = None, *, brackets: bool = False,
-            clusters: Optional[BigramClusters] = None) -> List[List[str]]:
+            clusters: Optional[BigramClusters] = None, cues: bool = False) -> List[List[str]]:
         """The label strings of every character of every text."""
-        return [self._label_array[t].tolist() for t in self.tag_ids(texts, lexicon, brackets=brackets, clusters=clusters)]
+        return [self._label_array[t].tolist() for t in self.tag_ids(texts, lexicon, brackets=brackets, clusters=clusters, cues=cues)]
 
     def tagged(self, ids: np.ndarray) -> List[Tuple[int, str]]:
         """``(position, label)`` of the label ids ``ids`` that are not ``O`` (for :func:`sparse_tags_to_spans`)."""

@@ -14,6 +14,7 @@ from typing import Any, Dict, List, Optional, Tuple, Union
 
 from ..text.charmap import normalize_chars
 from .crf_clusters import CLUSTERS_FILE, BigramClusters
+from .crf_cues import cue_features
 from .crf_lexicon import LEXICON_FILE, Lexicon, read_lexicon
 
 _PAD_LEFT = ("<s3>", "<s2>", "<s1>")
@@ -101,12 +102,13 @@ def bracket_features(text: str) -> List[str]:
 
 
 def char_features(text: str, lexicon: Optional[Lexicon] = None, *, brackets: bool = False, window: int = 2,
-                  clusters: Optional[BigramClusters] = None) -> List[List[str]]:
+                  clusters: Optional[BigramClusters] = None, cues: bool = False) -> List[List[str]]:
     """The CRF features of every character of ``text`` (one list of feature strings per character).
 
     ``lexicon``: add its matches (:meth:`Lexicon.features`); ``brackets``: add :func:`bracket_features`;
     ``window`` 3: also the characters three away (``c-3``, ``c+3``) and the bigrams reaching them (``b-3``, ``b+2``);
-    ``clusters``: the clusters of the four bigrams around each character (:mod:`ner.components.crf_clusters`).
+    ``clusters``: the clusters of the four bigrams around each character (:mod:`ner.components.crf_clusters`);
+    ``cues``: the heads and triggers within ten characters (:mod:`ner.components.crf_cues`).
     """
     if window not in WINDOWS:
         raise ValueError(f"window must be one of {WINDOWS}, got {window!r}")
@@ -151,13 +153,16 @@ def char_features(text: str, lexicon: Optional[Lexicon] = None, *, brackets: boo
     if clusters is not None and not isinstance(clusters, bool) and len(clusters):
         for feats, extra in zip(out, clusters.features(norm)):
             feats.extend(extra)
+    if cues:
+        for feats, extra in zip(out, cue_features(norm)):
+            feats.extend(extra)
     return out
 
 
 #: the feature settings' file name beside a trained ``model.crfsuite``
 FEATURES_FILE = "features.json"
 #: ``clusters``: the model was trained with bigram cluster features (their file lies beside the model)
-FEATURE_DEFAULTS: Dict[str, Any] = {"brackets": False, "window": 2, "clusters": False}
+FEATURE_DEFAULTS: Dict[str, Any] = {"brackets": False, "window": 2, "clusters": False, "cues": False}
 
 
 def read_feature_config(folder: Union[str, Path]) -> Dict[str, Any]:

@@ -256,7 +256,8 @@ class CRFEntityRecognizer:
         # the model reads straight quotes paired as curly ones (same offsets; PDF text writes "X"工作法)
         texts = [pair_straight_quotes(doc_text(doc)) for doc in docs]
         lexicon = self.tagging_lexicon()
-        for doc, text, ids in zip(docs, texts, self._crf.tag_ids(texts, lexicon, brackets=self.features["brackets"], clusters=self.clusters)):
+        for doc, text, ids in zip(docs, texts, self._crf.tag_ids(texts, lexicon, brackets=self.features["brackets"], clusters=self.clusters,
+                                                                    cues=self.features["cues"])):
             if text:
                 self._set_ents(doc, text, self._crf.tagged(ids))
         return docs
