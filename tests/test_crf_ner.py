@@ -170,3 +170,17 @@ def test_the_place_gazetteer_completes_the_lexicon_when_tagging(default_nlp: Any
         assert crf.tagging_lexicon() is own
     finally:
         crf.gazetteer = True
+
+
+def test_a_region_keeps_the_word_diqu(default_nlp: Any) -> None:
+    """GUIDELINES (中部地区) and the gold train split: a region keeps 地区; other labels do not take it."""
+    from ner.components.crf_ner import span_extensions
+
+    assert span_extensions()["LOC"] == ("地区",)
+    crf = default_nlp.get_pipe("crf_ner")
+    text = "东北地区和湘江集团地区总部"
+    a, b = text.index("东北"), text.index("湘江集团")
+    tags = [(a, "B-LOC"), (a + 1, "L-LOC"), (b, "B-ORG"), (b + 1, "I-ORG"), (b + 2, "I-ORG"), (b + 3, "L-ORG")]
+    doc = default_nlp.make_doc(text)
+    crf._set_ents(doc, text, tags)
+    assert [(e.text, e.label_) for e in doc.ents] == [("东北地区", "LOC"), ("湘江集团", "ORG")]

@@ -11,7 +11,7 @@ a time in :meth:`CRFEntityRecognizer.pipe`) and serialised with the pipeline in 
 (if it was trained with one) beside it: loading needs no path outside the pipeline directory.
 Predicted spans lose quotes that pair with nothing inside them, take in the other half of a quote
 pair they cut (:func:`trim_quotes`), are dropped when the corpus decisions never tag them
-(:func:`not_entities`), and an ORG takes in a 党组/党委/系统 right after it (:func:`org_extensions`);
+(:func:`not_entities`), and an ORG takes in a 党组/党委/系统 and a LOC a 地区 right after it (:func:`span_extensions`);
 one-character places that touch become one LOC (:func:`join_place_abbreviations`). The model's lexicon
 is completed with a gazetteer of Chinese provinces and prefecture-level cities when tagging
 (:func:`with_gazetteer`), and straight double quotes are read as curly ones where they pair up
@@ -52,11 +52,19 @@ _CLOSERS = {v: k for k, v in QUOTE_PAIRS.items()}
 
 
 @lru_cache(maxsize=1)
+def span_extensions() -> Dict[str, Tuple[str, ...]]:
+    """Label -> words that stay with a span of that label they follow, longest first
+    (``data/span_extensions.jsonl``: corpus decision 8, a body's party group or committee and a
+    regulator's 系统 are one ORG; a region keeps 地区)."""
+    words: Dict[str, set] = {}
+    for row in data_rows("span_extensions.jsonl"):
+        words.setdefault(row["label"], set()).update(row["words"])
+    return {label: tuple(sorted(ws, key=len, reverse=True)) for label, ws in words.items()}
+
+
 def org_extensions() -> Tuple[str, ...]:
-    """Words that stay with the ORG they follow (``data/org_extensions.jsonl``, corpus decision 8: a
-    body's party group or committee and a regulator's 系统 are one span), longest first."""
-    words = {w for row in data_rows("org_extensions.jsonl") for w in row["words"]}
-    return tuple(sorted(words, key=len, reverse=True))
+    """The words that stay with the ORG they follow (:func:`span_extensions`)."""
+    return span_extensions().get("ORG", ())
 
 
 #: reliability bucket of the gazetteer's places in the lexicon (that of names tagged >= 70% of the time)
@@ -280,8 +288,9 @@ class CRFEntityRecognizer:
             start, end = trim_quotes(text, start, end)
             if start >= end or label in excluded.get(text[start:end], ()):
                 continue
-            if label == "ORG":
-                end += next((len(w) for w in org_extensions() if text.startswith(w, end)), 0)
+            extensions = span_extensions().get(label)
+            if extensions:
+                end += next((len(w) for w in extensions if text.startswith(w, end)), 0)
             found.append((start, end, label))
         if self.lists:
             found = complete_lists(text, sorted(found))
