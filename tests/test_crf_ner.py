@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from typing import Any
+from typing import Any, List
 
 import pytest
 import spacy
@@ -184,3 +184,20 @@ def test_a_region_keeps_the_word_diqu(default_nlp: Any) -> None:
     doc = default_nlp.make_doc(text)
     crf._set_ents(doc, text, tags)
     assert [(e.text, e.label_) for e in doc.ents] == [("东北地区", "LOC"), ("湘江集团", "ORG")]
+
+
+@pytest.mark.parametrize(
+    "text, parts",
+    [
+        ("财政部 税务总局 国家发展改革委", ["财政部", "税务总局", "国家发展改革委"]),
+        ("湘江银行 长沙市农业农村局", ["湘江银行", "长沙市农业农村局"]),
+        ("交通银行湖南省 分行", ["交通银行湖南省 分行"]),  # a stray PDF space inside one name
+        ("湖南 农信系统", ["湖南 农信系统"]),
+        ("财政部 局", ["财政部 局"]),  # a part of one character is no name
+        ("长沙银行", ["长沙银行"]),
+    ],
+)
+def test_a_space_separated_list_of_organisations_is_split(text: str, parts: List[str]) -> None:
+    from ner.components.crf_ner import split_org_list
+
+    assert [text[s:e] for s, e in split_org_list(text, 0, len(text))] == parts

@@ -12,6 +12,7 @@ a time in :meth:`CRFEntityRecognizer.pipe`) and serialised with the pipeline in 
 Predicted spans lose quotes that pair with nothing inside them, take in the other half of a quote
 pair they cut (:func:`trim_quotes`), are dropped when the corpus decisions never tag them
 (:func:`not_entities`), and an ORG takes in a 党组/党委/系统 and a LOC a 地区 right after it (:func:`span_extensions`);
+an ORG that is a space-separated list of names (财政部 税务总局) is split (:func:`split_org_list`);
 one-character places that touch become one LOC (:func:`join_place_abbreviations`). The model's lexicon
 is completed with a gazetteer of Chinese provinces and prefecture-level cities when tagging
 (:func:`with_gazetteer`), and straight double quotes are read as curly ones where they pair up
@@ -21,6 +22,7 @@ label (:func:`ner.components.list_items.complete_lists`).
 """
 
 import gzip
+import re
 from functools import lru_cache
 from pathlib import Path
 from typing import Any, Callable, Dict, FrozenSet, Iterable, Iterator, List, Optional, Tuple, Union
@@ -60,6 +62,33 @@ def span_extensions() -> Dict[str, Tuple[str, ...]]:
     for row in data_rows("span_extensions.jsonl"):
         words.setdefault(row["label"], set()).update(row["words"])
     return {label: tuple(sorted(ws, key=len, reverse=True)) for label, ws in words.items()}
+
+
+@lru_cache(maxsize=1)
+def org_list_heads() -> Tuple[str, ...]:
+    """Heads that end an organisation's name in a space-separated list (``data/org_list_heads.jsonl``)."""
+    return tuple(h for row in data_rows("org_list_heads.jsonl") for h in row.get("heads", ()))
+
+
+_SPACES = re.compile(r"\s+")
+
+
+def split_org_list(text: str, start: int, end: int) -> List[Tuple[int, int]]:
+    """The parts of the ORG span ``text[start:end]`` when it is a space-separated list of names
+    (财政部 税务总局: every part but the last ends in an :func:`org_list_heads` head, every part has two
+    characters or more); else the span itself."""
+    gaps = list(_SPACES.finditer(text, start, end))
+    if not gaps:
+        return [(start, end)]
+    parts, at = [], start
+    for gap in gaps:
+        parts.append((at, gap.start()))
+        at = gap.end()
+    parts.append((at, end))
+    heads = org_list_heads()
+    if all(e - s >= 2 for s, e in parts) and all(text[s:e].endswith(heads) for s, e in parts[:-1]):
+        return parts
+    return [(start, end)]
 
 
 def org_extensions() -> Tuple[str, ...]:
@@ -291,7 +320,10 @@ class CRFEntityRecognizer:
             extensions = span_extensions().get(label)
             if extensions:
                 end += next((len(w) for w in extensions if text.startswith(w, end)), 0)
-            found.append((start, end, label))
+            if label == "ORG":
+                found.extend((s, e, label) for s, e in split_org_list(text, start, end))
+            else:
+                found.append((start, end, label))
         if self.lists:
             found = complete_lists(text, sorted(found))
         if self.bylines:
