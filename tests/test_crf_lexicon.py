@@ -37,6 +37,23 @@ def test_jackknife_lexicon_of_a_fold_never_contains_only_that_folds_entities() -
     assert "衡阳市" in full.entries
 
 
+
+def test_docs_with_one_fold_key_share_a_fold_and_miss_each_others_names() -> None:
+    """Sentences of one article (one key) never see the names of that article in their lexicon."""
+    article = [("张三到长沙。", [(0, 2, "PERSON"), (3, 5, "LOC")], ALL), ("张三又去株洲。", [(0, 2, "PERSON"), (4, 6, "LOC")], ALL)]
+    others = [(f"李{n}在衡阳工作。", [(0, 2, "PERSON"), (3, 5, "LOC")], ALL) for n in "一二三四五六七八"]
+    docs = article + others
+    keys = ["article-1", "article-1"] + [t for t, _, _ in others]
+    _, per_fold, fold_of = jackknife_lexicons(docs, folds=3, fold_keys=keys)
+    assert fold_of[0] == fold_of[1]
+    assert "张三" not in per_fold[fold_of[0]].entries
+    # by text alone the two sentences may fall into different folds and see each other's name
+    _, per_text, fold_text = jackknife_lexicons(docs, folds=3)
+    if fold_text[0] != fold_text[1]:
+        assert "张三" in per_text[fold_text[0]].entries
+    with pytest.raises(ValueError, match="fold keys"):
+        jackknife_lexicons(docs, folds=3, fold_keys=keys[:-1])
+
 def test_features_mark_every_character_of_a_match() -> None:
     lex = Lexicon({"湘江银行": {"ORG": "h"}, "银行": {"ORG": "l"}})
     feats = lex.features("在湘江银行")
@@ -95,16 +112,16 @@ def test_crf_ner_component_keeps_its_lexicon(tmp_path: Path) -> None:
     nlp = spacy.blank("zh", config={"nlp": {"tokenizer": {"@tokenizers": "xiang.char_tokenizer.v1"}}})
     nlp.add_pipe("crf_ner").initialize(model_path=tmp_path / "m")
     assert nlp.get_pipe("crf_ner").lexicon.entries == lex.entries
-    assert nlp.get_pipe("crf_ner").features == {"brackets": True, "window": 2, "clusters": False}
+    assert nlp.get_pipe("crf_ner").features == {"brackets": True, "window": 2, "clusters": False, "cues": False}
     nlp.to_disk(tmp_path / "pipe")
     assert (tmp_path / "pipe" / "crf_ner" / LEXICON_FILE).is_file()
     again = spacy.load(tmp_path / "pipe")
     assert again.get_pipe("crf_ner").lexicon.entries == lex.entries
-    assert again.get_pipe("crf_ner").features == {"brackets": True, "window": 2, "clusters": False}
+    assert again.get_pipe("crf_ner").features == {"brackets": True, "window": 2, "clusters": False, "cues": False}
     text = "银行支持竹笋产业发展。"
     assert [(e.text, e.label_) for e in again(text).ents] == [(e.text, e.label_) for e in nlp(text).ents]
     comp = CRFEntityRecognizer(None).from_bytes(nlp.get_pipe("crf_ner").to_bytes())
-    assert comp.lexicon is not None and comp.lexicon.entries == lex.entries and comp.features == {"brackets": True, "window": 2, "clusters": False}
+    assert comp.lexicon is not None and comp.lexicon.entries == lex.entries and comp.features == {"brackets": True, "window": 2, "clusters": False, "cues": False}
     with pytest.raises(ValueError, match="unknown feature settings"):
         (tmp_path / "m" / "features.json").write_text('{"trigrams": true}')
         read_feature_config(tmp_path / "m")

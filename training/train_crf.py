@@ -20,7 +20,7 @@ import random
 import sys
 import time
 from pathlib import Path
-from typing import Any, Callable, List, Optional, Tuple
+from typing import Any, Callable, Dict, List, Optional, Tuple
 
 import spacy
 from spacy.tokens import Doc, DocBin
@@ -145,6 +145,11 @@ def main() -> None:
                     help="train with the place gazetteer in each fold's lexicon (ner/components/data/places_cn.jsonl), as crf_ner tags")
     ap.add_argument("--corpus-places", action="store_true",
                     help="relabel the public texts' one-character places to corpus decision 51 before training")
+    ap.add_argument("--public-empty-share", type=float, default=1.0,
+                    help="keep this share of the public texts without any entity (1: all; a fixed sample by --seed)")
+    ap.add_argument("--lexicon-fold-block", type=int, default=0,
+                    help="jackknife the public texts by blocks of this many neighbouring sentences (one article's "
+                         "sentences share names; 0: each sentence by its hash)")
     ap.add_argument("--lexicon-min-count", type=int, default=1, help="entries seen fewer times as an entity are left out")
     ap.add_argument("--quiet", action="store_true")
     args = ap.parse_args()
@@ -154,10 +159,17 @@ def main() -> None:
     docs = load_docs(args.train, sources)
     n_all = len(docs)
     n_missing = sum(1 for d in docs if has_missing(d))
+    # the lexicon fold of each doc: its text, or for a public sentence its block of neighbours in its file
+    position: Dict[str, int] = {}
+    fold_keys: List[str] = []
+    for d, src in zip(docs, sources):
+        k = position[src] = position.get(src, -1) + 1
+        block = args.lexicon_fold_block
+        fold_keys.append(d.text if is_gold(src) or block <= 0 else f"{src}#{k // block}")
     keep = [i for i, d in enumerate(docs) if args.missing != "drop" or not has_missing(d)]
     if args.sample and args.sample < len(keep):
         keep = random.Random(args.seed).sample(keep, args.sample)
-    docs, sources = [docs[i] for i in keep], [sources[i] for i in keep]
+    docs, sources, fold_keys = [docs[i] for i in keep], [sources[i] for i in keep], [fold_keys[i] for i in keep]
     if args.corpus_places:
         # public texts relabelled to corpus decision 51: touching one-character LOCs joined, runs led by 中 dropped
         n_changed = 0
@@ -170,6 +182,13 @@ def main() -> None:
                 d.set_ents([d.char_span(a, b, label=lab) for a, b, lab in new])
                 n_changed += 1
         print(f"decision 51: {n_changed:,} public docs relabelled", file=sys.stderr)
+    if args.public_empty_share < 1.0:
+        # public texts without a name teach "O" for everything; fewer of them shift the model towards recall
+        rng = random.Random(args.seed)
+        keep = [i for i, (d, src) in enumerate(zip(docs, sources))
+                if is_gold(src) or len(d.ents) or rng.random() < args.public_empty_share]
+        print(f"public texts without entities: kept {args.public_empty_share:.0%}, {len(docs) - len(keep):,} dropped", file=sys.stderr)
+        docs, sources, fold_keys = [docs[i] for i in keep], [sources[i] for i in keep], [fold_keys[i] for i in keep]
     held: List[Doc] = []
     if args.holdout_fold >= 0:
         # a fold of the gold training texts (copies together) is neither trained on nor in the lexicon:
@@ -179,6 +198,7 @@ def main() -> None:
         held = [docs[i] for i in out if not (docs[i].text in seen or seen.add(docs[i].text))]
         drop = set(out)
         docs, sources = [d for i, d in enumerate(docs) if i not in drop], [s for i, s in enumerate(sources) if i not in drop]
+        fold_keys = [k for i, k in enumerate(fold_keys) if i not in drop]
     data = [(d.text, spans_to_tags(len(d.text), doc_ents(d), args.scheme)) for d in docs]
     lexicons = None
     full: Optional[Lexicon] = None  # the lexicon shipped with the model
@@ -187,7 +207,7 @@ def main() -> None:
         lex_labels = [label for label in ENTITY_LABELS if label != "MONEY"]  # MONEY: rules and the model do well
         full, per_fold, fold_of = jackknife_lexicons(
             [(d.text, doc_ents(d), annotated_labels(src)) for d, src in zip(docs, sources)],
-            folds=args.lexicon_folds, min_count=args.lexicon_min_count, labels=lex_labels)
+            folds=args.lexicon_folds, min_count=args.lexicon_min_count, labels=lex_labels, fold_keys=fold_keys)
         # a text from a corpus that leaves a label unannotated gets no features of that label: there, its
         # O tags say nothing about the lexicon's reliability
         views = {(k, labs): per_fold[k].only(labs) for k in set(fold_of) for labs in set(map(annotated_labels, sources))}

@@ -241,24 +241,30 @@ def text_fold(text: str, folds: int) -> int:
 
 
 def jackknife_lexicons(docs: Sequence[LexDoc], *, folds: int = 5, min_count: int = 1,
-                       labels: Optional[Iterable[str]] = None) -> Tuple[Lexicon, List[Lexicon], List[int]]:
+                       labels: Optional[Iterable[str]] = None,
+                       fold_keys: Optional[Sequence[str]] = None) -> Tuple[Lexicon, List[Lexicon], List[int]]:
     """The lexicon of all ``docs``, one lexicon per fold built without that fold, and each doc's fold.
 
-    Identical texts (an upsampled corpus) count once and share a fold.
+    Identical texts (an upsampled corpus) count once and share a fold. ``fold_keys`` (one per doc,
+    default: the text) decide the fold: docs with one key share a fold, so that the sentences of one
+    article (neighbours in a public corpus) do not see each other's names in their lexicon.
     """
     wanted = set(labels) if labels is not None else None
-    seen: Set[str] = set()
+    if fold_keys is not None and len(fold_keys) != len(docs):
+        raise ValueError(f"{len(fold_keys)} fold keys for {len(docs)} docs")
+    keys = list(fold_keys) if fold_keys is not None else [d[0] for d in docs]
+    key_of: Dict[str, str] = {}
     unique: List[LexDoc] = []
-    for d in docs:
-        if d[0] not in seen:
-            seen.add(d[0])
+    for d, key in zip(docs, keys):
+        if d[0] not in key_of:
+            key_of[d[0]] = key
             unique.append(d)
     probe = Lexicon({s: {} for s in _surfaces(unique, wanted)})
     total, per_fold = _Counts(), [_Counts() for _ in range(folds)]
     for text, spans, annotated in unique:
         c = _count(text, spans, annotated, probe, wanted)
         total += c
-        per_fold[text_fold(text, folds)] += c
+        per_fold[text_fold(key_of[text], folds)] += c
     full = total.lexicon(min_count)
     lexicons = []
     for k in range(folds):
@@ -266,7 +272,7 @@ def jackknife_lexicons(docs: Sequence[LexDoc], *, folds: int = 5, min_count: int
         rest += total
         rest -= per_fold[k]
         lexicons.append(rest.lexicon(min_count))
-    return full, lexicons, [text_fold(d[0], folds) for d in docs]
+    return full, lexicons, [text_fold(key_of[d[0]], folds) for d in docs]
 
 
 __all__ = ["WORD_LABELS", "word_lexicon", "BUCKETS", "LEXICON_FILE", "Lexicon", "jackknife_lexicons", "read_lexicon", "text_fold", "write_lexicon"]
