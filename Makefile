@@ -62,7 +62,7 @@ train: install
 	$(PY) training/prepare_ner_data.py --gold corpus/gold.jsonl --out $(ASSETS)
 	$(PY) training/build_clusters.py -o $(OUTPUT)/clusters/bigram_clusters.npz
 	$(PY) training/train_crf.py --train $(ASSETS)/ner_train --dev $(ASSETS)/ner_dev --output $(OUTPUT)/crf \
-		--lexicon-folds 5 --drop-public-matches --scheme biluo --max-iterations 200 \
+		--lexicon-folds 5 --lexicon-fold-block 100 --drop-public-matches --scheme biluo --max-iterations 200 \
 		--clusters $(OUTPUT)/clusters/bigram_clusters.npz
 	$(PY) training/train_relations.py $(ASSETS)/gold_train.jsonl --train-ids training/relation_train_ids.json -o $(OUTPUT)/relations --dev $(ASSETS)/gold_dev.jsonl --C 0.3 --cv 5 --min-micro-precision 0.85
 	$(PY) training/build_default.py --crf $(OUTPUT)/crf --relations $(OUTPUT)/relations
