@@ -23,13 +23,13 @@ _BUCKETS = [""] + ["1"] + ["2"] * 2 + ["3"] * 3 + ["4"] * 4
 
 
 @lru_cache(maxsize=1)
-def _cues() -> Tuple["re.Pattern[str]", frozenset, frozenset]:
+def _cues() -> Tuple["re.Pattern[str]", frozenset, frozenset, int]:
     rows = data_rows("crf_cues.jsonl")
     right = frozenset(w for row in rows for w in row.get("right", ()))
     left = frozenset(w for row in rows for w in row.get("left", ()))
     words = sorted(right | left, key=len, reverse=True)
     # overlapping occurrences: a lookahead at every position, longest word first
-    return re.compile("(?=(" + "|".join(map(re.escape, words)) + "))"), right, left
+    return re.compile("(?=(" + "|".join(map(re.escape, words)) + "))"), right, left, len(words[0])
 
 
 _BOUNDARY = re.compile(r"[^0-9A-Za-z\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
@@ -37,7 +37,7 @@ _BOUNDARY = re.compile(r"[^0-9A-Za-z\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
 
 def cue_positions(norm: str) -> Set[Tuple[int, str]]:
     """``(position, cue=SIDE:WORD:BUCKET)`` for every character of the normalised text ``norm``."""
-    pattern, right, left = _cues()
+    pattern, right, left, longest = _cues()
     out: Set[Tuple[int, str]] = set()
     if not norm:
         return out
@@ -46,7 +46,7 @@ def cue_positions(norm: str) -> Set[Tuple[int, str]]:
     for m in pattern.finditer(norm):
         s = m.start()
         # every cue word that starts here (a lookahead gives the longest; shorter ones may be cues too)
-        for word in _words_at(norm, s, right | left):
+        for word in _words_at(norm, s, right | left, longest):
             e = s + len(word)
             if word in right:
                 k = bisect_left(bounds, s)  # the clause edge before s: bounds[k - 1]
@@ -61,8 +61,9 @@ def cue_positions(norm: str) -> Set[Tuple[int, str]]:
     return out
 
 
-def _words_at(text: str, start: int, words: frozenset) -> List[str]:
-    return [text[start:start + k] for k in range(1, 5) if text[start:start + k] in words]
+def _words_at(text: str, start: int, words: frozenset, longest: int) -> List[str]:
+    """The cue words (of at most ``longest`` characters) that start at ``start``."""
+    return [text[start:start + k] for k in range(1, longest + 1) if text[start:start + k] in words]
 
 
 def cue_features(norm: str) -> List[List[str]]:

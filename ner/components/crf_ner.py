@@ -11,8 +11,9 @@ a time in :meth:`CRFEntityRecognizer.pipe`) and serialised with the pipeline in 
 (if it was trained with one) beside it: loading needs no path outside the pipeline directory.
 Predicted spans lose quotes that pair with nothing inside them, take in the other half of a quote
 pair they cut (:func:`trim_quotes`), are dropped when the corpus decisions never tag them
-(:func:`not_entities`), and an ORG takes in a 党组/党委/系统 and a LOC a 地区 right after it (:func:`span_extensions`);
-an ORG that is a space-separated list of names (财政部 税务总局) is split (:func:`split_org_list`);
+(:func:`not_entities`), and an ORG takes in a 党组/党委/系统 and a LOC a 地区 right after it
+(:func:`span_extensions`); an ORG that is a space-separated list of names (财政部 税务总局) is split
+(:func:`split_org_list`);
 one-character places that touch become one LOC (:func:`join_place_abbreviations`). The model's lexicon
 is completed with a gazetteer of Chinese provinces and prefecture-level cities when tagging
 (:func:`with_gazetteer`), and straight double quotes are read as curly ones where they pair up
@@ -38,12 +39,12 @@ from ..baselines.crf import sparse_tags_to_spans
 from ..text.charmap import pair_straight_quotes
 from ..tokenizer import doc_text
 from .bylines import byline_people
-from .list_items import complete_lists
 from .crf_compiled import CompiledCRF
 from .crf_clusters import CLUSTERS_FILE, BigramClusters
 from .crf_features import FEATURE_DEFAULTS, QUOTE_PAIRS, read_clusters, read_companions
 from .crf_lexicon import LEXICON_FILE, Lexicon, read_lexicon, write_lexicon
 from .data_files import data_rows
+from .list_items import complete_lists
 
 MODEL_FILE = "model.npz"
 #: pipelines saved before the compiled form kept the gzipped crfsuite model (still read)
@@ -293,8 +294,9 @@ class CRFEntityRecognizer:
         # the model reads straight quotes paired as curly ones (same offsets; PDF text writes "X"工作法)
         texts = [pair_straight_quotes(doc_text(doc)) for doc in docs]
         lexicon = self.tagging_lexicon()
-        for doc, text, ids in zip(docs, texts, self._crf.tag_ids(texts, lexicon, brackets=self.features["brackets"], clusters=self.clusters,
-                                                                    cues=self.features["cues"])):
+        tagged = self._crf.tag_ids(texts, lexicon, brackets=self.features["brackets"], clusters=self.clusters,
+                                   cues=self.features["cues"])
+        for doc, text, ids in zip(docs, texts, tagged):
             if text:
                 self._set_ents(doc, text, self._crf.tagged(ids))
         return docs
