@@ -105,9 +105,9 @@ def test_surfaces_the_decisions_never_tag_are_dropped(default_nlp: Any) -> None:
 
 def test_a_party_group_or_system_stays_with_its_org(default_nlp: Any) -> None:
     """Decision 8: 国家发展改革委党组, 人民银行系统 are one ORG; the model often stops before the word."""
-    from ner.components.crf_ner import org_extensions
+    from ner.components.crf_ner import span_extensions
 
-    assert "党组" in org_extensions() and "系统" in org_extensions()
+    assert "党组" in span_extensions()["ORG"] and "系统" in span_extensions()["ORG"]
     crf = default_nlp.get_pipe("crf_ner")
     text = "湘江集团党组书记在人民银行系统会议上讲话。"
     doc = default_nlp.make_doc(text)

@@ -14,6 +14,7 @@ from bisect import bisect_left
 from functools import lru_cache
 from typing import List, Set, Tuple
 
+from .crf_lexicon import per_character
 from .data_files import data_rows
 
 #: how far a cue reaches (characters)
@@ -68,10 +69,7 @@ def _words_at(text: str, start: int, words: frozenset, longest: int) -> List[str
 
 def cue_features(norm: str) -> List[List[str]]:
     """Per character of ``norm``: its :func:`cue_positions` features, sorted."""
-    feats: List[List[str]] = [[] for _ in norm]
-    for k, f in cue_positions(norm):
-        feats[k].append(f)
-    return [sorted(f) if len(f) > 1 else f for f in feats]
+    return per_character(len(norm), cue_positions(norm))
 
 
 __all__ = ["REACH", "cue_features", "cue_positions"]

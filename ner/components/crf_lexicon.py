@@ -121,10 +121,7 @@ class Lexicon:
 
     def features(self, norm: str) -> List[List[str]]:
         """Per character of ``norm``: its :meth:`feature_positions` features, sorted."""
-        feats: List[List[str]] = [[] for _ in norm]
-        for k, f in self.feature_positions(norm):
-            feats[k].append(f)
-        return [sorted(f) if len(f) > 1 else f for f in feats]
+        return per_character(len(norm), self.feature_positions(norm))
 
     def only(self, labels: Iterable[str]) -> "Lexicon":
         """The entries of ``labels`` alone (for texts from a corpus that annotates only those labels)."""
@@ -145,6 +142,14 @@ class Lexicon:
     @classmethod
     def from_dict(cls, data: Dict[str, Dict[str, str]]) -> "Lexicon":
         return cls({str(k): {str(l): str(b) for l, b in v.items()} for k, v in data.items()})
+
+
+def per_character(n: int, positions: Iterable[Tuple[int, str]]) -> List[List[str]]:
+    """``(position, feature)`` pairs as one sorted list of features per character of a text of ``n``."""
+    feats: List[List[str]] = [[] for _ in range(n)]
+    for k, f in positions:
+        feats[k].append(f)
+    return [sorted(f) if len(f) > 1 else f for f in feats]
 
 
 def write_lexicon(lexicon: Lexicon, path: Union[str, Path]) -> None:
@@ -275,4 +280,5 @@ def jackknife_lexicons(docs: Sequence[LexDoc], *, folds: int = 5, min_count: int
     return full, lexicons, [text_fold(key_of[d[0]], folds) for d in docs]
 
 
-__all__ = ["WORD_LABELS", "word_lexicon", "BUCKETS", "LEXICON_FILE", "Lexicon", "jackknife_lexicons", "read_lexicon", "text_fold", "write_lexicon"]
+__all__ = ["WORD_LABELS", "word_lexicon", "BUCKETS", "LEXICON_FILE", "Lexicon", "jackknife_lexicons", "per_character",
+           "read_lexicon", "text_fold", "write_lexicon"]

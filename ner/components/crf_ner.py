@@ -92,11 +92,6 @@ def split_org_list(text: str, start: int, end: int) -> List[Tuple[int, int]]:
     return [(start, end)]
 
 
-def org_extensions() -> Tuple[str, ...]:
-    """The words that stay with the ORG they follow (:func:`span_extensions`)."""
-    return span_extensions().get("ORG", ())
-
-
 #: reliability bucket of the gazetteer's places in the lexicon (that of names tagged >= 70% of the time)
 GAZETTEER_BUCKET = "h"
 
