@@ -107,6 +107,11 @@ def doc_ents(doc: Doc) -> List[Ent]:
     return [(e.start_char, e.end_char, e.label_) for e in doc.ents]
 
 
+def subset(keep: List[int], *lists: List[Any]) -> Tuple[List[Any], ...]:
+    """The items at the indices ``keep`` of each of ``lists`` (parallel lists: docs, their sources, their fold keys)."""
+    return tuple([items[i] for i in keep] for items in lists)
+
+
 def per_view(views: List[Any], change: Callable[[Any], Any]) -> List[Any]:
     """``change`` applied once per distinct lexicon view (a fold's view is shared by all its docs), in doc order."""
     done = {id(lx): change(lx) for lx in {id(lx): lx for lx in views}.values()}
@@ -162,14 +167,14 @@ def main() -> None:
     # the lexicon fold of each doc: its text, or for a public sentence its block of neighbours in its file
     position: Dict[str, int] = {}
     fold_keys: List[str] = []
+    block = args.lexicon_fold_block
     for d, src in zip(docs, sources):
         k = position[src] = position.get(src, -1) + 1
-        block = args.lexicon_fold_block
         fold_keys.append(d.text if is_gold(src) or block <= 0 else f"{src}#{k // block}")
     keep = [i for i, d in enumerate(docs) if args.missing != "drop" or not has_missing(d)]
     if args.sample and args.sample < len(keep):
         keep = random.Random(args.seed).sample(keep, args.sample)
-    docs, sources, fold_keys = [docs[i] for i in keep], [sources[i] for i in keep], [fold_keys[i] for i in keep]
+    docs, sources, fold_keys = subset(keep, docs, sources, fold_keys)
     if args.corpus_places:
         # public texts relabelled to corpus decision 51: touching one-character LOCs joined, runs led by 中 dropped
         n_changed = 0
@@ -188,7 +193,7 @@ def main() -> None:
         keep = [i for i, (d, src) in enumerate(zip(docs, sources))
                 if is_gold(src) or len(d.ents) or rng.random() < args.public_empty_share]
         print(f"public texts without entities: kept {args.public_empty_share:.0%}, {len(docs) - len(keep):,} dropped", file=sys.stderr)
-        docs, sources, fold_keys = [docs[i] for i in keep], [sources[i] for i in keep], [fold_keys[i] for i in keep]
+        docs, sources, fold_keys = subset(keep, docs, sources, fold_keys)
     held: List[Doc] = []
     if args.holdout_fold >= 0:
         # a fold of the gold training texts (copies together) is neither trained on nor in the lexicon:
@@ -197,8 +202,7 @@ def main() -> None:
         seen = set()
         held = [docs[i] for i in out if not (docs[i].text in seen or seen.add(docs[i].text))]
         drop = set(out)
-        docs, sources = [d for i, d in enumerate(docs) if i not in drop], [s for i, s in enumerate(sources) if i not in drop]
-        fold_keys = [k for i, k in enumerate(fold_keys) if i not in drop]
+        docs, sources, fold_keys = subset([i for i in range(len(docs)) if i not in drop], docs, sources, fold_keys)
     data = [(d.text, spans_to_tags(len(d.text), doc_ents(d), args.scheme)) for d in docs]
     lexicons = None
     full: Optional[Lexicon] = None  # the lexicon shipped with the model
