@@ -74,19 +74,25 @@ def complete_lists(text: str, spans: Sequence[SpanT], labels: Optional[FrozenSet
     """``spans`` (sorted ``(start, end, label)``) with each untagged item of a 、 list that follows a
     tagged item of a list label given that label; items to the right of the tagged one only, since a
     list's first item has no certain left edge (发展新能源、新材料)."""
-    if "、" not in text:
-        return list(spans)
     labels = list_labels() if labels is None else labels
+    taken = sorted(spans)
+    if not any(label in labels and text.startswith("、", en) for _, en, label in taken):
+        return taken  # no list follows a tagged item: nothing to complete (most documents)
     s = _settings()
     lo, hi = int(s["min_len"]), int(s["max_len"])  # type: ignore[arg-type]
     closers = _closers()
-    taken = sorted(spans)
     starts: Dict[int, SpanT] = {sp[0]: sp for sp in taken}
     added: List[SpanT] = []
     covered = [False] * (len(text) + 1)
-    for st, en, _ in taken:
-        for k in range(st, en):
+
+    def take(start: int, end: int, label: str) -> None:
+        for k in range(start, end):
             covered[k] = True
+        if label:
+            added.append((start, end, label))
+
+    for st, en, _ in taken:
+        take(st, en, "")
     for st, en, label in taken:
         if label not in labels:
             continue
@@ -104,9 +110,7 @@ def complete_lists(text: str, spans: Sequence[SpanT], labels: Optional[FrozenSet
             elif any(covered[i_st:i_en]):
                 break
             else:
-                added.append((i_st, i_en, label))
-                for k in range(i_st, i_en):
-                    covered[k] = True
+                take(i_st, i_en, label)
                 pos = i_en
             if last:
                 # the word that closes the list (和/及/与) is followed by the list's final item
@@ -114,11 +118,9 @@ def complete_lists(text: str, spans: Sequence[SpanT], labels: Optional[FrozenSet
                 if closer and closer not in s["enders"]:  # type: ignore[operator]
                     fin = _next_item(text, pos + len(closer), lo, hi)
                     if fin is not None and fin[0] not in starts and not any(covered[fin[0]:fin[1]]):
-                        added.append((fin[0], fin[1], label))
-                        for k in range(fin[0], fin[1]):
-                            covered[k] = True
+                        take(fin[0], fin[1], label)
                 break
-    return sorted(taken + added) if added else list(taken)
+    return sorted(taken + added) if added else taken
 
 
 __all__ = ["complete_lists", "list_labels"]
