@@ -35,6 +35,7 @@ from ner.corpus.public import PUBLIC_LABELS
 from ner.text.charmap import normalize_chars
 from ner.schema import ENTITY_LABELS
 from ner.scoring import score_entity_sets
+from word_vectors import expand_sectors, load_vectors  # noqa: E402  (training/, beside this script)
 
 Ent = Tuple[int, int, str]
 
@@ -155,6 +156,9 @@ def main() -> None:
     ap.add_argument("--lexicon-fold-block", type=int, default=0,
                     help="jackknife the public texts by blocks of this many neighbouring sentences (one article's "
                          "sentences share names; 0: each sentence by its hash)")
+    ap.add_argument("--sector-vectors", type=Path, default=None,
+                    help="word vectors of training/word_vectors.py: add sector-like words to each lexicon (bucket x)")
+    ap.add_argument("--sector-threshold", type=float, default=0.7, help="the expansion's probability threshold")
     ap.add_argument("--lexicon-min-count", type=int, default=1, help="entries seen fewer times as an entity are left out")
     ap.add_argument("--quiet", action="store_true")
     args = ap.parse_args()
@@ -212,6 +216,14 @@ def main() -> None:
         full, per_fold, fold_of = jackknife_lexicons(
             [(d.text, doc_ents(d), annotated_labels(src)) for d, src in zip(docs, sources)],
             folds=args.lexicon_folds, min_count=args.lexicon_min_count, labels=lex_labels, fold_keys=fold_keys)
+        if args.sector_vectors is not None:
+            # each fold's lexicon learns its expansion from its own SECTOR entries, so a fold's sector words
+            # reach it through their vectors alone, as a new text's do
+            vocab, vecs = load_vectors(args.sector_vectors)
+            before = len(full)
+            per_fold = [expand_sectors(lx, vocab, vecs, threshold=args.sector_threshold) for lx in per_fold]
+            full = expand_sectors(full, vocab, vecs, threshold=args.sector_threshold)
+            print(f"sector expansion: {len(full) - before:,} words added (bucket x)", file=sys.stderr)
         # a text from a corpus that leaves a label unannotated gets no features of that label: there, its
         # O tags say nothing about the lexicon's reliability
         views = {(k, labs): per_fold[k].only(labs) for k in set(fold_of) for labs in set(map(annotated_labels, sources))}
