@@ -19,7 +19,8 @@ is completed with a gazetteer of Chinese provinces and prefecture-level cities w
 (:func:`with_gazetteer`), and straight double quotes are read as curly ones where they pair up
 (:func:`ner.text.charmap.pair_straight_quotes`). Names in bylines and photo credits are PERSON
 (:func:`with_byline_people`), and an untagged item of a 、 list after a tagged SECTOR takes its
-label (:func:`ner.components.list_items.complete_lists`).
+label (:func:`ner.components.list_items.complete_lists`). A surname-led name right after a title, and a
+name the document tags as PERSON elsewhere, are PERSON (:func:`ner.components.person_names.with_named_people`).
 """
 
 import gzip
@@ -45,6 +46,7 @@ from .crf_features import FEATURE_DEFAULTS, QUOTE_PAIRS, read_clusters, read_com
 from .crf_lexicon import LEXICON_FILE, Lexicon, read_lexicon, write_lexicon
 from .data_files import data_rows
 from .list_items import complete_lists
+from .person_names import with_named_people
 
 MODEL_FILE = "model.npz"
 #: pipelines saved before the compiled form kept the gzipped crfsuite model (still read)
@@ -214,8 +216,10 @@ class CRFEntityRecognizer:
 
     def __init__(self, nlp: Optional[Language], name: str = "crf_ner", *, overwrite: bool = True,
                  join_places: bool = True, gazetteer: bool = True, bylines: bool = True, lists: bool = True,
-                 scorer: Optional[Callable[..., Dict[str, Any]]] = None) -> None:
+                 people: bool = True, scorer: Optional[Callable[..., Dict[str, Any]]] = None) -> None:
         self.name = name
+        #: names after a title, and a tagged name's other mentions, are PERSON (:func:`with_named_people`)
+        self.people = bool(people)
         #: untagged items of a 、 list after a tagged item take its label (:func:`complete_lists`)
         self.lists = bool(lists)
         self.overwrite = bool(overwrite)
@@ -325,6 +329,8 @@ class CRFEntityRecognizer:
             found = complete_lists(text, sorted(found))
         if self.bylines:
             found = with_byline_people(text, found)
+        if self.people:
+            found = with_named_people(text, found)
         spans: List[Span] = []
         for start, end, label in found:
             span = doc.char_span(start, end, label=label, alignment_mode="contract")
@@ -407,20 +413,20 @@ class CRFEntityRecognizer:
 @Language.factory(
     "crf_ner",
     default_config={"overwrite": True, "join_places": True, "gazetteer": True, "bylines": True, "lists": True,
-                    "scorer": None},
+                    "people": True, "scorer": None},
     assigns=["doc.ents"],
     default_score_weights={"ents_f": 1.0, "ents_p": 0.0, "ents_r": 0.0, "ents_per_type": None},
 )
 def make_crf_ner(nlp: Language, name: str, *, overwrite: bool = True, join_places: bool = True, gazetteer: bool = True,
-                 bylines: bool = True, lists: bool = True,
+                 bylines: bool = True, lists: bool = True, people: bool = True,
                  scorer: Optional[Callable[..., Dict[str, Any]]] = None) -> CRFEntityRecognizer:
     """Factory for ``nlp.add_pipe("crf_ner")``; settings mirror the config (``join_places=False``:
     one-character places stay as tagged, MSRA's convention, :func:`join_place_abbreviations`;
     ``gazetteer=False``: the model's lexicon alone, :func:`with_gazetteer`; ``bylines=False``: byline
     names as the model tags them, :func:`with_byline_people`; ``lists=False``: list items as the model
-    tags them, :func:`complete_lists`)."""
+    tags them, :func:`complete_lists`; ``people=False``: names as the model tags them, :func:`with_named_people`)."""
     return CRFEntityRecognizer(nlp, name, overwrite=overwrite, join_places=join_places, gazetteer=gazetteer,
-                               bylines=bylines, lists=lists, scorer=scorer)
+                               bylines=bylines, lists=lists, people=people, scorer=scorer)
 
 
 __all__ = ["CRFEntityRecognizer", "make_crf_ner"]

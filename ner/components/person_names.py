@@ -1,0 +1,99 @@
+"""People the character model misses: a name right after a title, and a document's names repeated.
+
+News writes a person's title and then the name (检察长应勇作报告, 市财政局局长笪乘胜，…); the CRF sees
+two characters either side and misses names whose characters it rarely met. The layout is reliable:
+a title word (the relation extractor's title lexicon, ``data/relation_titles.jsonl``), a surname, one
+or two more Chinese characters, then a punctuation mark or a word that follows names (作, 表示, 在 …).
+An article also names a person many times (方勤 … 方勤还 …) and the model tags some mentions only;
+a name the document tags as PERSON is PERSON at its other, untagged occurrences. Surnames, the
+characters that may follow a name and the exceptions are data (``data/person_names.jsonl``).
+"""
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+from typing import Dict, FrozenSet, List, Sequence, Tuple
+
+from .data_files import data_rows
+
+Span = Tuple[int, int, str]
+_HAN = re.compile("^[\u4e00-\u9fff]+$")
+#: names that spread through a document: Chinese characters only, two to four of them
+_SPREAD_LEN = (2, 4)
+
+
+class _Data:
+    """The rows of ``data/person_names.jsonl`` and the title words, read once."""
+
+    def __init__(self) -> None:
+        rows = data_rows("person_names.jsonl")
+        merged: Dict[str, object] = {}
+        for row in rows:
+            merged.update(row)
+        self.surnames: FrozenSet[str] = frozenset(str(merged["surnames"]))
+        self.double_surnames: FrozenSet[str] = frozenset(merged["double_surnames"])  # type: ignore[arg-type]
+        self.after_name: FrozenSet[str] = frozenset(str(merged["after_name"]))
+        self.not_names: FrozenSet[str] = frozenset(merged["not_names"])  # type: ignore[arg-type]
+        excluded = set(merged["titles_excluded"])  # type: ignore[arg-type]
+        titles = {w for row in data_rows("relation_titles.jsonl") if row.get("kind") == "title" for w in row["words"]}
+        self.titles: FrozenSet[str] = frozenset(titles - excluded)
+        self.longest_title = max(map(len, self.titles))
+        finals = "".join(sorted({t[-1] for t in self.titles}))
+        starts = "".join(sorted(self.surnames | {d[0] for d in self.double_surnames}))
+        # the last character of a title right before a surname's first: found in C, checked in Python
+        self.seam = re.compile(f"[{re.escape(finals)}](?=[{re.escape(starts)}])")
+
+
+@lru_cache(maxsize=1)
+def _data() -> _Data:
+    return _Data()
+
+
+def titled_names(text: str) -> List[Tuple[int, int]]:
+    """``(start, end)`` of each name right after a title word in ``text``."""
+    d = _data()
+    out: List[Tuple[int, int]] = []
+    n = len(text)
+    for m in d.seam.finditer(text):
+        i = m.end()
+        if not any(text[i - k:i] in d.titles for k in range(1, min(d.longest_title, i) + 1)):
+            continue
+        if text[i:i + 2] in d.not_names:
+            continue
+        surname = 2 if text[i:i + 2] in d.double_surnames else 1 if text[i] in d.surnames else 0
+        if not surname:
+            continue
+        for length in (surname + 1, surname + 2):
+            j = i + length
+            if j > n or not _HAN.match(text[i:j]):
+                break
+            if j < n and text[j] in d.after_name:
+                out.append((i, j))
+                break
+    return out
+
+
+def with_named_people(text: str, spans: Sequence[Span]) -> List[Span]:
+    """``spans`` plus PERSON for each untagged name after a title (:func:`titled_names`), and for each
+    untagged occurrence of a name the spans tag as PERSON (two to four Chinese characters)."""
+    found = sorted(spans)
+    added: List[Span] = []
+
+    def free(s: int, e: int) -> bool:
+        return not any(a < e and s < b for a, b, _ in found) and not any(a < e and s < b for a, b, _ in added)
+
+    for s, e in titled_names(text):
+        if free(s, e):
+            added.append((s, e, "PERSON"))
+    lo, hi = _SPREAD_LEN
+    names = {text[s:e] for s, e, label in [*found, *added] if label == "PERSON" and lo <= e - s <= hi and _HAN.match(text[s:e])}
+    for name in sorted(names, key=len, reverse=True):
+        pos = text.find(name)
+        while pos >= 0:
+            if free(pos, pos + len(name)):
+                added.append((pos, pos + len(name), "PERSON"))
+            pos = text.find(name, pos + len(name))
+    return sorted(found + added) if added else found
+
+
+__all__ = ["titled_names", "with_named_people"]
