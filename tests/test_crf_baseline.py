@@ -117,3 +117,19 @@ def test_benchmark_crf_bad_path(tmp_path: Path) -> None:
     txt.write_text("湘南农商银行在衡阳。", encoding="utf-8")
     res = CliRunner().invoke(app, ["benchmark", "--corpus", str(txt), "--limit", "1", "--crf", str(tmp_path / "none")])
     assert res.exit_code == 2 and "no CRF model" in res.output
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("推出“湘信贷”产品", {3: "in=“", 4: "in=“", 5: "in=“>"}),
+    ("《行动计划》和“X”", {1: "in=《", 2: "in=《", 3: "in=《", 4: "in=《>", 8: "in=“>"}),
+    ("“未闭合。”后文", {}),                                                  # a sentence end breaks the pair
+    ("“外“内”", {1: "in=“", 2: "in=“", 3: "in=“>"}),                          # a second opener is inside the pair
+    ("他说\"好的\"", {3: "in=\"", 4: "in=\">"}),                              # straight quotes pair with themselves
+    ("“”空引号", {}),                                                        # nothing inside: no pair
+    ("", {}),
+])
+def test_bracket_features_mark_the_inside_of_closed_pairs(text: str, expected: dict) -> None:
+    from ner.components.crf_features import bracket_features, bracket_positions
+
+    assert dict(bracket_positions(text)) == expected
+    assert bracket_features(text) == [expected.get(k, "") for k in range(len(text))]

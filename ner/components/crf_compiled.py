@@ -26,7 +26,7 @@ from ..text.charmap import char_table, normalize_chars
 from .crf_clusters import TEMPLATES as CLUSTER_TEMPLATES
 from .crf_clusters import BigramClusters
 from .crf_cues import cue_positions
-from .crf_features import bracket_features, char_type
+from .crf_features import bracket_positions, char_type
 from .crf_lexicon import Lexicon
 from .int_table import IntTable
 
@@ -258,7 +258,7 @@ class CompiledCRF:
         if lexicon is not None and len(lexicon) and strings:
             extra.extend((i, strings[f]) for i, f in lexicon.feature_positions(norm) if f in strings)
         if brackets and strings:
-            extra.extend((i, strings[f]) for i, f in enumerate(bracket_features(norm)) if f in strings)
+            extra.extend((i, strings[f]) for i, f in bracket_positions(norm) if f in strings)
         if cues and strings:
             extra.extend((i, strings[f]) for i, f in cue_positions(norm) if f in strings)
         if extra:
