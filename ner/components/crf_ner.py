@@ -21,6 +21,8 @@ is completed with a gazetteer of Chinese provinces and prefecture-level cities w
 (:func:`with_byline_people`), and an untagged item of a 、 list after a tagged SECTOR takes its
 label (:func:`ner.components.list_items.complete_lists`). A surname-led name right after a title, and a
 name the document tags as PERSON elsewhere, are PERSON (:func:`ner.components.person_names.with_named_people`).
+A quoted name with a programme head (“三访三问”工作法) is one PROGRAMME
+(:func:`ner.components.quoted_names.with_quoted_programmes`).
 """
 
 import gzip
@@ -47,6 +49,7 @@ from .crf_lexicon import LEXICON_FILE, Lexicon, read_lexicon, write_lexicon
 from .data_files import data_rows
 from .list_items import complete_lists
 from .person_names import with_named_people
+from .quoted_names import with_quoted_programmes
 
 MODEL_FILE = "model.npz"
 #: pipelines saved before the compiled form kept the gzipped crfsuite model (still read)
@@ -216,8 +219,10 @@ class CRFEntityRecognizer:
 
     def __init__(self, nlp: Optional[Language], name: str = "crf_ner", *, overwrite: bool = True,
                  join_places: bool = True, gazetteer: bool = True, bylines: bool = True, lists: bool = True,
-                 people: bool = True, scorer: Optional[Callable[..., Dict[str, Any]]] = None) -> None:
+                 people: bool = True, quoted: bool = True, scorer: Optional[Callable[..., Dict[str, Any]]] = None) -> None:
         self.name = name
+        #: a quoted name with a programme head is one PROGRAMME (:func:`with_quoted_programmes`)
+        self.quoted = bool(quoted)
         #: names after a title, and a tagged name's other mentions, are PERSON (:func:`with_named_people`)
         self.people = bool(people)
         #: untagged items of a 、 list after a tagged item take its label (:func:`complete_lists`)
@@ -331,6 +336,8 @@ class CRFEntityRecognizer:
             found = with_byline_people(text, found)
         if self.people:
             found = with_named_people(text, found)
+        if self.quoted:
+            found = with_quoted_programmes(text, found)
         spans: List[Span] = []
         for start, end, label in found:
             span = doc.char_span(start, end, label=label, alignment_mode="contract")
@@ -413,20 +420,21 @@ class CRFEntityRecognizer:
 @Language.factory(
     "crf_ner",
     default_config={"overwrite": True, "join_places": True, "gazetteer": True, "bylines": True, "lists": True,
-                    "people": True, "scorer": None},
+                    "people": True, "quoted": True, "scorer": None},
     assigns=["doc.ents"],
     default_score_weights={"ents_f": 1.0, "ents_p": 0.0, "ents_r": 0.0, "ents_per_type": None},
 )
 def make_crf_ner(nlp: Language, name: str, *, overwrite: bool = True, join_places: bool = True, gazetteer: bool = True,
-                 bylines: bool = True, lists: bool = True, people: bool = True,
+                 bylines: bool = True, lists: bool = True, people: bool = True, quoted: bool = True,
                  scorer: Optional[Callable[..., Dict[str, Any]]] = None) -> CRFEntityRecognizer:
     """Factory for ``nlp.add_pipe("crf_ner")``; settings mirror the config (``join_places=False``:
     one-character places stay as tagged, MSRA's convention, :func:`join_place_abbreviations`;
     ``gazetteer=False``: the model's lexicon alone, :func:`with_gazetteer`; ``bylines=False``: byline
     names as the model tags them, :func:`with_byline_people`; ``lists=False``: list items as the model
-    tags them, :func:`complete_lists`; ``people=False``: names as the model tags them, :func:`with_named_people`)."""
+    tags them, :func:`complete_lists`; ``people=False``: names as the model tags them, :func:`with_named_people`;
+    ``quoted=False``: quoted programme names as the model tags them, :func:`with_quoted_programmes`)."""
     return CRFEntityRecognizer(nlp, name, overwrite=overwrite, join_places=join_places, gazetteer=gazetteer,
-                               bylines=bylines, lists=lists, people=people, scorer=scorer)
+                               bylines=bylines, lists=lists, people=people, quoted=quoted, scorer=scorer)
 
 
 __all__ = ["CRFEntityRecognizer", "make_crf_ner"]
