@@ -5,7 +5,7 @@ from typing import Any, List
 
 import pytest
 
-from ner.components.quoted_names import quoted_programmes, with_quoted_programmes
+from ner.components.quoted_names import quoted_programmes, titled_programmes, with_quoted_programmes
 from ner.text.charmap import pair_straight_quotes
 
 
@@ -32,6 +32,38 @@ def test_a_quoted_name_with_a_programme_head(text: str, expected: List[str]) -> 
 ])
 def test_no_quoted_programme(text: str) -> None:
     assert names(text) == []
+
+
+def titles(text: str) -> List[str]:
+    return [text[s:e] for s, e in titled_programmes(text)]
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("省政府印发《关于支持县域特色产业发展的若干措施》。", ["关于支持县域特色产业发展的若干措施"]),
+    ("市里出台《优化营商环境实施方案》和《乡村振兴五年规划》。", ["优化营商环境实施方案", "乡村振兴五年规划"]),
+    ("《关于做好“一村一品”工作的通知》要求各地落实。", ["关于做好“一村一品”工作的通知"]),
+])
+def test_a_policy_title(text: str, expected: List[str]) -> None:
+    assert titles(text) == expected
+
+
+@pytest.mark.parametrize("text", [
+    "审议《城市绿化条例》。",            # a regulation
+    "听取《政府工作报告》。",            # a report (decision 20)
+    "学习《纲要》精神。",                # the five-year outline (decision 4)
+    "简称《方案》。",                    # too short to stand alone: the model decides (decision 3)
+    "他在《人民日报》发表文章。",        # a newspaper
+])
+def test_no_policy_title(text: str) -> None:
+    assert titles(text) == []
+
+
+def test_a_title_replaces_the_names_inside_it() -> None:
+    text = "国务院印发《国务院关于促进外贸稳定增长的意见》。"
+    inner = [(text.index("国务院关于"), text.index("国务院关于") + 3, "ORG"), (0, 3, "ORG")]
+    out = with_quoted_programmes(text, inner)
+    start = text.index("《") + 1
+    assert out == [(0, 3, "ORG"), (start, text.index("》"), "PROGRAMME")]
 
 
 def test_straight_quotes_pair_up_first() -> None:

@@ -41,12 +41,14 @@ def load_records(paths: List[str]) -> List[Dict[str, Any]]:
 def train(
     paths: List[str], out: Optional[str] = None, *, dev: Optional[List[str]] = None, threshold: float = 0.5, C: float = 1.0,
     cv: int = 0, min_precision: float = 0.85, min_micro_precision: Optional[float] = None, train_ids: Optional[List[str]] = None,
+    max_pair_chars: int = 60,
 ) -> RelationExtractor:
     """Fit the scorer on ``paths`` and (optionally) save the component to ``out``; prints dev scores.
     With ``cv`` > 1, per-type thresholds are chosen by ``cv``-fold cross-validation on ``paths``
     (never on dev): the best held-out F1 with precision >= ``min_precision`` per type, or with
     ``min_micro_precision`` the best held-out micro F1 whose micro precision reaches it. ``train_ids``
-    keeps only those documents of ``paths`` (an error names any id that is not there)."""
+    keeps only those documents of ``paths`` (an error names any id that is not there). ``max_pair_chars``:
+    how far apart (in characters) two entities of one sentence may be to make a candidate pair."""
     nlp = blank_char_nlp()
     records = load_records(paths)
     if train_ids is not None:
@@ -57,7 +59,7 @@ def train(
         keep = set(train_ids)
         records = [r for r in records if r["id"] in keep]
     docs = [gold_doc(nlp, r) for r in records]
-    comp = RelationExtractor(nlp, "relation_extractor", use_classifier=True, threshold=threshold)
+    comp = RelationExtractor(nlp, "relation_extractor", use_classifier=True, threshold=threshold, max_pair_chars=max_pair_chars)
     if cv > 1:
         chosen = cross_validated_thresholds(comp.training_data(docs), comp.rules, folds=cv, C=C, min_precision=min_precision,
                                             min_micro_precision=min_micro_precision)
@@ -93,13 +95,14 @@ def main(argv: Optional[List[str]] = None) -> None:
     ap.add_argument("--min-micro-precision", type=float, default=None,
                     help="instead: held-out micro precision the thresholds must reach together (best micro F1)")
     ap.add_argument("--train-ids", help="a JSON file whose 'train' list names the documents of GOLD to train on")
+    ap.add_argument("--max-pair-chars", type=int, default=60, help="same-sentence entities at most this many characters apart make candidate pairs")
     a = ap.parse_args(argv)
     ids = None
     if a.train_ids:
         with open(a.train_ids, encoding="utf-8") as f:
             ids = json.load(f)["train"]
     train(a.gold, a.output, dev=a.dev, threshold=a.threshold, C=a.C, cv=a.cv, min_precision=a.min_precision,
-          min_micro_precision=a.min_micro_precision, train_ids=ids)
+          min_micro_precision=a.min_micro_precision, train_ids=ids, max_pair_chars=a.max_pair_chars)
 
 
 if __name__ == "__main__":

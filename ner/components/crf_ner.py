@@ -21,7 +21,7 @@ is completed with a gazetteer of Chinese provinces and prefecture-level cities w
 (:func:`with_byline_people`), and an untagged item of a 、 list after a tagged SECTOR takes its
 label (:func:`ner.components.list_items.complete_lists`). A surname-led name right after a title, and a
 name the document tags as PERSON elsewhere, are PERSON (:func:`ner.components.person_names.with_named_people`).
-A quoted name with a programme head (“三访三问”工作法) is one PROGRAMME
+A quoted name with a programme head (“三访三问”工作法) and a policy title in 《》 are one PROGRAMME
 (:func:`ner.components.quoted_names.with_quoted_programmes`).
 """
 
@@ -221,7 +221,7 @@ class CRFEntityRecognizer:
                  join_places: bool = True, gazetteer: bool = True, bylines: bool = True, lists: bool = True,
                  people: bool = True, quoted: bool = True, scorer: Optional[Callable[..., Dict[str, Any]]] = None) -> None:
         self.name = name
-        #: a quoted name with a programme head is one PROGRAMME (:func:`with_quoted_programmes`)
+        #: a quoted name with a programme head, and a policy title in 《》, is one PROGRAMME (:func:`with_quoted_programmes`)
         self.quoted = bool(quoted)
         #: names after a title, and a tagged name's other mentions, are PERSON (:func:`with_named_people`)
         self.people = bool(people)
@@ -432,7 +432,7 @@ def make_crf_ner(nlp: Language, name: str, *, overwrite: bool = True, join_place
     ``gazetteer=False``: the model's lexicon alone, :func:`with_gazetteer`; ``bylines=False``: byline
     names as the model tags them, :func:`with_byline_people`; ``lists=False``: list items as the model
     tags them, :func:`complete_lists`; ``people=False``: names as the model tags them, :func:`with_named_people`;
-    ``quoted=False``: quoted programme names as the model tags them, :func:`with_quoted_programmes`)."""
+    ``quoted=False``: quoted programme names and policy titles as the model tags them, :func:`with_quoted_programmes`)."""
     return CRFEntityRecognizer(nlp, name, overwrite=overwrite, join_places=join_places, gazetteer=gazetteer,
                                bylines=bylines, lists=lists, people=people, quoted=quoted, scorer=scorer)
 

@@ -1,4 +1,5 @@
-"""Quoted programme names: “三访三问”工作法, “一企一策”的数字化转型方案 (corpus decisions 16 and 17).
+"""Programme names in marks: “三访三问”工作法, “一企一策”的数字化转型方案 (corpus decisions 16 and 17),
+and policy titles in 《》 (decision 20).
 
 Local news names its schemes with a quoted slogan and a generic head noun, and the gold span runs
 from the opening quote to the head. The CRF sees two characters either side, so it often misses
@@ -6,6 +7,8 @@ the span or keeps only the quoted part. A quoted name, then (的 and) a few modi
 programme head is one PROGRAMME here; spans inside it are replaced, a span that crosses its edges
 wins. Heads, limits and exceptions are data (``data/quoted_names.jsonl``). The text is read with
 straight quotes already paired as curly ones (:func:`ner.text.charmap.pair_straight_quotes`).
+A policy title in 《》 that ends in a policy noun (意见, 方案, 措施 …) is likewise one PROGRAMME,
+without the marks.
 """
 from __future__ import annotations
 
@@ -34,6 +37,24 @@ def _patterns() -> Tuple[Pattern[str], Pattern[str]]:
     return name, re.compile(str(merged["not_quoted"]))
 
 
+@lru_cache(maxsize=1)
+def _title_pattern() -> Tuple[Pattern[str], int]:
+    """The pattern of a policy title in 《》 (its group 1: the title without the marks) and the
+    fewest characters a title has."""
+    merged: Dict[str, object] = {}
+    for row in data_rows("quoted_names.jsonl"):
+        merged.update(row)
+    heads = sorted(merged["title_heads"], key=len, reverse=True)  # type: ignore[arg-type]
+    lo, hi = int(merged["title_min"]), int(merged["title_max"])  # type: ignore[call-overload]
+    return re.compile(rf"《([^《》\n]{{0,{hi}}}?(?:{'|'.join(map(re.escape, heads))}))》"), lo
+
+
+def titled_programmes(text: str) -> List[Tuple[int, int]]:
+    """``(start, end)`` of each policy title in 《》 (the marks left out) in ``text``."""
+    pattern, lo = _title_pattern()
+    return [m.span(1) for m in pattern.finditer(text) if m.end(1) - m.start(1) >= lo]
+
+
 def quoted_programmes(text: str) -> List[Tuple[int, int]]:
     """``(start, end)`` of each quoted name with a programme head in ``text``."""
     name, not_quoted = _patterns()
@@ -41,14 +62,15 @@ def quoted_programmes(text: str) -> List[Tuple[int, int]]:
 
 
 def with_quoted_programmes(text: str, spans: Sequence[Span]) -> List[Span]:
-    """``spans`` with each :func:`quoted_programmes` name as PROGRAMME: spans inside it give way to it,
-    a span crossing its edges keeps its place and the name is not added."""
+    """``spans`` with each :func:`quoted_programmes` name and :func:`titled_programmes` title as
+    PROGRAMME: spans inside it give way to it, a span crossing its edges keeps its place and the name
+    is not added."""
     out = sorted(spans)
-    for s, e in quoted_programmes(text):
+    for s, e in quoted_programmes(text) + titled_programmes(text):
         if any(a < e and s < b and not (s <= a and b <= e) for a, b, _ in out):
             continue
         out = sorted([sp for sp in out if not (s <= sp[0] and sp[1] <= e)] + [(s, e, "PROGRAMME")])
     return out
 
 
-__all__ = ["quoted_programmes", "with_quoted_programmes"]
+__all__ = ["quoted_programmes", "titled_programmes", "with_quoted_programmes"]
