@@ -22,11 +22,18 @@ Span = Tuple[int, int, str]
 
 
 @lru_cache(maxsize=1)
-def _patterns() -> Tuple[Pattern[str], Pattern[str]]:
-    """The name pattern and the pattern of quoted parts that are no name (read once)."""
+def _settings() -> Dict[str, object]:
+    """The rows of ``data/quoted_names.jsonl`` merged into one mapping (read once)."""
     merged: Dict[str, object] = {}
     for row in data_rows("quoted_names.jsonl"):
         merged.update(row)
+    return merged
+
+
+@lru_cache(maxsize=1)
+def _patterns() -> Tuple[Pattern[str], Pattern[str]]:
+    """The name pattern and the pattern of quoted parts that are no name."""
+    merged = _settings()
     heads = sorted(merged["heads"], key=len, reverse=True)  # type: ignore[arg-type]
     not_mod = re.escape(str(merged["not_modifier"]))
     quoted = int(merged["max_quoted"])  # type: ignore[call-overload]
@@ -41,9 +48,7 @@ def _patterns() -> Tuple[Pattern[str], Pattern[str]]:
 def _title_pattern() -> Tuple[Pattern[str], int]:
     """The pattern of a policy title in 《》 (its group 1: the title without the marks) and the
     fewest characters a title has."""
-    merged: Dict[str, object] = {}
-    for row in data_rows("quoted_names.jsonl"):
-        merged.update(row)
+    merged = _settings()
     heads = sorted(merged["title_heads"], key=len, reverse=True)  # type: ignore[arg-type]
     lo, hi = int(merged["title_min"]), int(merged["title_max"])  # type: ignore[call-overload]
     return re.compile(rf"《([^《》\n]{{0,{hi}}}?(?:{'|'.join(map(re.escape, heads))}))》"), lo
