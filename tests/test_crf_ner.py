@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from typing import Any, List
+from typing import Any, List, Tuple
 
 import pytest
 import spacy
@@ -201,3 +201,21 @@ def test_a_space_separated_list_of_organisations_is_split(text: str, parts: List
     from ner.components.crf_ner import split_org_list
 
     assert [text[s:e] for s, e in split_org_list(text, 0, len(text))] == parts
+
+
+@pytest.mark.parametrize(
+    "text, parts",
+    [
+        ("湘江银行长沙分行联合市农业农村局", [("湘江银行长沙分行", "ORG"), ("市农业农村局", "ORG")]),
+        ("星城科技退出麓山物流", [("星城科技", "ORG")]),  # no organisation head after the verb: dropped
+        ("湖南推动湘中产业联盟", [("湖南", "LOC"), ("湘中产业联盟", "ORG")]),  # a gazetteer place before it
+        ("中国联合网络通信集团有限公司", [("中国联合网络通信集团有限公司", "ORG")]),  # 联合 inside a name
+        ("联合国", [("联合国", "ORG")]),
+        ("长沙银行", [("长沙银行", "ORG")]),
+        ("长沙市推动办", [("长沙市推动办", "ORG")]),  # one character after the verb is no name
+    ],
+)
+def test_an_org_is_cut_before_a_verb_inside_it(text: str, parts: List[Tuple[str, str]]) -> None:
+    from ner.components.crf_ner import split_org_at_verb
+
+    assert [(text[s:e], label) for s, e, label in split_org_at_verb(text, 0, len(text))] == parts

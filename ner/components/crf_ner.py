@@ -13,7 +13,8 @@ Predicted spans lose quotes that pair with nothing inside them, take in the othe
 pair they cut (:func:`trim_quotes`), are dropped when the corpus decisions never tag them
 (:func:`not_entities`), and an ORG takes in a 党组/党委/系统 and a LOC a 地区 right after it
 (:func:`span_extensions`); an ORG that is a space-separated list of names (财政部 税务总局) is split
-(:func:`split_org_list`);
+(:func:`split_org_list`), and one that runs across a verb (腾讯退出京东) is cut before it
+(:func:`split_org_at_verb`);
 one-character places that touch become one LOC (:func:`join_place_abbreviations`). The model's lexicon
 is completed with a gazetteer of Chinese provinces and prefecture-level cities when tagging
 (:func:`with_gazetteer`), and straight double quotes are read as curly ones where they pair up
@@ -95,6 +96,37 @@ def split_org_list(text: str, start: int, end: int) -> List[Tuple[int, int]]:
     if all(e - s >= 2 for s, e in parts) and all(text[s:e].endswith(heads) for s, e in parts[:-1]):
         return parts
     return [(start, end)]
+
+
+@lru_cache(maxsize=1)
+def org_verbs() -> Tuple[Tuple[str, ...], Tuple[str, ...]]:
+    """Verbs that never stand inside an organisation's name, and those that split only between two
+    names with organisation heads (``data/org_verbs.jsonl``)."""
+    verbs = [w for row in data_rows("org_verbs.jsonl") for w in row.get("verbs", ())]
+    between = [w for row in data_rows("org_verbs.jsonl") for w in row.get("between_names", ())]
+    return tuple(verbs), tuple(between)
+
+
+def split_org_at_verb(text: str, start: int, end: int) -> List[Tuple[int, int, str]]:
+    """The ORG span ``text[start:end]`` cut before the first :func:`org_verbs` verb inside it (two
+    characters or more on either side): the part before stays ORG (LOC if it is a gazetteer place),
+    the part after stays ORG if it ends in an :func:`org_list_heads` head, else it is dropped. The model
+    runs names together across such a verb (腾讯退出京东); a span without one comes back whole."""
+    name = text[start:end]
+    verbs, between = org_verbs()
+    heads = org_list_heads()
+    for verb in (*verbs, *between):
+        k = name.find(verb, 2)
+        if k < 0 or len(name) - k - len(verb) < 2:
+            continue
+        if verb in between and not (name[:k].endswith(heads) and name.endswith(heads)):
+            continue
+        left = "LOC" if name[:k] in gazetteer_places() else "ORG"
+        out = [(start, start + k, left)]
+        if name.endswith(heads):
+            out.append((start + k + len(verb), end, "ORG"))
+        return out
+    return [(start, end, "ORG")]
 
 
 #: reliability bucket of the gazetteer's places in the lexicon (that of names tagged >= 70% of the time)
@@ -327,7 +359,7 @@ class CRFEntityRecognizer:
             if extensions:
                 end += next((len(w) for w in extensions if text.startswith(w, end)), 0)
             if label == "ORG":
-                found.extend((s, e, label) for s, e in split_org_list(text, start, end))
+                found.extend(part for s, e in split_org_list(text, start, end) for part in split_org_at_verb(text, s, e))
             else:
                 found.append((start, end, label))
         if self.lists:
