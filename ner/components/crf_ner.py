@@ -11,7 +11,7 @@ a time in :meth:`CRFEntityRecognizer.pipe`) and serialised with the pipeline in 
 (if it was trained with one) beside it: loading needs no path outside the pipeline directory.
 Predicted spans lose quotes that pair with nothing inside them, take in the other half of a quote
 pair they cut (:func:`trim_quotes`), are dropped when the corpus decisions never tag them
-(:func:`not_entities`), and an ORG takes in a 党组/党委/系统 and a LOC a 地区 right after it
+(:func:`not_entities`), and an ORG takes in a 党组/党委/系统 and a LOC a 地区/流域/新区 … right after it
 (:func:`span_extensions`); an ORG that is a space-separated list of names (财政部 税务总局) is split
 (:func:`split_org_list`), and one that runs across a verb (腾讯退出京东) is cut before it
 (:func:`split_org_at_verb`);
@@ -64,7 +64,7 @@ _CLOSERS = {v: k for k, v in QUOTE_PAIRS.items()}
 def span_extensions() -> Dict[str, Tuple[str, ...]]:
     """Label -> words that stay with a span of that label they follow, longest first
     (``data/span_extensions.jsonl``: corpus decision 8, a body's party group or committee and a
-    regulator's 系统 are one ORG; a region keeps 地区)."""
+    regulator's 系统 are one ORG; a region keeps 地区, a river its 流域)."""
     words: Dict[str, set] = {}
     for row in data_rows("span_extensions.jsonl"):
         words.setdefault(row["label"], set()).update(row["words"])
