@@ -221,3 +221,42 @@ def test_an_org_is_cut_before_a_verb_inside_it(text: str, parts: List[Tuple[str,
     from ner.components.crf_ner import split_org_at_verb
 
     assert [(text[s:e], label) for s, e, label in split_org_at_verb(text, 0, len(text))] == parts
+
+
+@pytest.mark.parametrize(
+    "text, spans, expected",
+    [
+        # places right before a body are part of its name
+        ("江西省抚州市科学技术协会", [(0, 3, "LOC"), (3, 6, "LOC"), (6, 12, "ORG")], [(0, 12, "ORG")]),
+        ("湖南省长沙银行", [(0, 3, "LOC"), (3, 7, "ORG")], [(0, 7, "ORG")]),
+        # a village's party branch keeps its county apart; so does a national body, and a run led by 中国
+        ("四川小金县冒水村党支部", [(0, 2, "LOC"), (2, 5, "LOC"), (5, 11, "ORG")], [(0, 2, "LOC"), (2, 5, "LOC"), (5, 11, "ORG")]),
+        ("辽宁省国家机器人创新中心", [(0, 3, "LOC"), (3, 12, "ORG")], [(0, 3, "LOC"), (3, 12, "ORG")]),
+        ("中国东盟", [(0, 2, "LOC"), (2, 4, "ORG")], [(0, 2, "LOC"), (2, 4, "ORG")]),
+        # only touching spans join
+        ("湖南省的长沙银行", [(0, 3, "LOC"), (4, 8, "ORG")], [(0, 3, "LOC"), (4, 8, "ORG")]),
+        ("长沙银行湖南", [(0, 4, "ORG"), (4, 6, "LOC")], [(0, 4, "ORG"), (4, 6, "LOC")]),
+    ],
+)
+def test_places_before_an_org_join_its_name(text: str, spans: List[Tuple[int, int, str]], expected: List[Tuple[int, int, str]]) -> None:
+    from ner.components.crf_ner import join_place_prefixed_orgs
+
+    assert join_place_prefixed_orgs(text, spans) == expected
+
+
+def test_place_orgs_setting_keeps_msra_convention_when_off(default_nlp: Any) -> None:
+    """``place_orgs``: on by default; off, a place before a body stays a LOC (MSRA's convention)."""
+    crf = default_nlp.get_pipe("crf_ner")
+    assert crf.place_orgs is True
+    text = "湖南省长沙银行发布公告"
+    tags = [(0, "B-LOC"), (1, "I-LOC"), (2, "L-LOC"), (3, "B-ORG"), (4, "I-ORG"), (5, "I-ORG"), (6, "L-ORG")]
+    doc = default_nlp.make_doc(text)
+    crf._set_ents(doc, text, tags)
+    assert [(e.text, e.label_) for e in doc.ents] == [("湖南省长沙银行", "ORG")]
+    crf.place_orgs = False
+    try:
+        doc = default_nlp.make_doc(text)
+        crf._set_ents(doc, text, tags)
+        assert [(e.text, e.label_) for e in doc.ents] == [("湖南省", "LOC"), ("长沙银行", "ORG")]
+    finally:
+        crf.place_orgs = True

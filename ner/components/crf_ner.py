@@ -13,8 +13,8 @@ Predicted spans lose quotes that pair with nothing inside them, take in the othe
 pair they cut (:func:`trim_quotes`), are dropped when the corpus decisions never tag them
 (:func:`not_entities`), and an ORG takes in a 党组/党委/系统 and a LOC a 地区/流域/新区 … right after it
 (:func:`span_extensions`); an ORG that is a space-separated list of names (财政部 税务总局) is split
-(:func:`split_org_list`), and one that runs across a verb (腾讯退出京东) is cut before it
-(:func:`split_org_at_verb`);
+(:func:`split_org_list`), one that runs across a verb (腾讯退出京东) is cut before it
+(:func:`split_org_at_verb`), and places right before an ORG join its name (:func:`join_place_prefixed_orgs`);
 one-character places that touch become one LOC (:func:`join_place_abbreviations`). The model's lexicon
 is completed with a gazetteer of Chinese provinces and prefecture-level cities when tagging
 (:func:`with_gazetteer`), and straight double quotes are read as curly ones where they pair up
@@ -127,6 +127,39 @@ def split_org_at_verb(text: str, start: int, end: int) -> List[Tuple[int, int, s
             out.append((start + k + len(verb), end, "ORG"))
         return out
     return [(start, end, "ORG")]
+
+
+@lru_cache(maxsize=1)
+def _place_org_rules() -> Dict[str, Tuple[str, ...]]:
+    """The exceptions of :func:`join_place_prefixed_orgs` (``data/place_prefixed_orgs.jsonl``)."""
+    merged: Dict[str, Tuple[str, ...]] = {}
+    for row in data_rows("place_prefixed_orgs.jsonl"):
+        merged.update({k: tuple(v) for k, v in row.items() if k != "note"})
+    return merged
+
+
+def join_place_prefixed_orgs(text: str, spans: List[Tuple[int, int, str]]) -> List[Tuple[int, int, str]]:
+    """``spans`` with each run of LOCs that touch an ORG right after them joined into that ORG
+    (江西省|抚州市科学技术协会 -> one ORG, as the gold names bodies), except for the ORGs and first places
+    of ``data/place_prefixed_orgs.jsonl`` (a village's party branch, a national body, a run led by 中国)."""
+    rules = _place_org_rules()
+    spans = sorted(spans)
+    out: List[Tuple[int, int, str]] = []
+    i = 0
+    while i < len(spans):
+        j = i
+        while j + 1 < len(spans) and spans[j][2] == "LOC" and spans[j][1] == spans[j + 1][0]:
+            j += 1
+        if j > i and spans[j][2] == "ORG":
+            org, first = text[spans[j][0]:spans[j][1]], text[spans[i][0]:spans[i][1]]
+            if (not any(w in org for w in rules["org_not_containing"]) and not org.startswith(rules["org_not_starting"])
+                    and first not in rules["first_place_not"]):
+                out.append((spans[i][0], spans[j][1], "ORG"))
+                i = j + 1
+                continue
+        out.append(spans[i])
+        i += 1
+    return out
 
 
 #: reliability bucket of the gazetteer's places in the lexicon (that of names tagged >= 70% of the time)
@@ -251,8 +284,11 @@ class CRFEntityRecognizer:
 
     def __init__(self, nlp: Optional[Language], name: str = "crf_ner", *, overwrite: bool = True,
                  join_places: bool = True, gazetteer: bool = True, bylines: bool = True, lists: bool = True,
-                 people: bool = True, quoted: bool = True, scorer: Optional[Callable[..., Dict[str, Any]]] = None) -> None:
+                 people: bool = True, quoted: bool = True, place_orgs: bool = True,
+                 scorer: Optional[Callable[..., Dict[str, Any]]] = None) -> None:
         self.name = name
+        #: places right before an ORG are part of its name (:func:`join_place_prefixed_orgs`; off: MSRA's convention)
+        self.place_orgs = bool(place_orgs)
         #: a quoted name with a programme head, and a policy title in 《》, is one PROGRAMME (:func:`with_quoted_programmes`)
         self.quoted = bool(quoted)
         #: names after a title, and a tagged name's other mentions, are PERSON (:func:`with_named_people`)
@@ -362,6 +398,8 @@ class CRFEntityRecognizer:
                 found.extend(part for s, e in split_org_list(text, start, end) for part in split_org_at_verb(text, s, e))
             else:
                 found.append((start, end, label))
+        if self.place_orgs:
+            found = join_place_prefixed_orgs(text, found)
         if self.lists:
             found = complete_lists(text, sorted(found))
         if self.bylines:
@@ -452,21 +490,23 @@ class CRFEntityRecognizer:
 @Language.factory(
     "crf_ner",
     default_config={"overwrite": True, "join_places": True, "gazetteer": True, "bylines": True, "lists": True,
-                    "people": True, "quoted": True, "scorer": None},
+                    "people": True, "quoted": True, "place_orgs": True, "scorer": None},
     assigns=["doc.ents"],
     default_score_weights={"ents_f": 1.0, "ents_p": 0.0, "ents_r": 0.0, "ents_per_type": None},
 )
 def make_crf_ner(nlp: Language, name: str, *, overwrite: bool = True, join_places: bool = True, gazetteer: bool = True,
                  bylines: bool = True, lists: bool = True, people: bool = True, quoted: bool = True,
-                 scorer: Optional[Callable[..., Dict[str, Any]]] = None) -> CRFEntityRecognizer:
+                 place_orgs: bool = True, scorer: Optional[Callable[..., Dict[str, Any]]] = None) -> CRFEntityRecognizer:
     """Factory for ``nlp.add_pipe("crf_ner")``; settings mirror the config (``join_places=False``:
     one-character places stay as tagged, MSRA's convention, :func:`join_place_abbreviations`;
     ``gazetteer=False``: the model's lexicon alone, :func:`with_gazetteer`; ``bylines=False``: byline
     names as the model tags them, :func:`with_byline_people`; ``lists=False``: list items as the model
     tags them, :func:`complete_lists`; ``people=False``: names as the model tags them, :func:`with_named_people`;
-    ``quoted=False``: quoted programme names and policy titles as the model tags them, :func:`with_quoted_programmes`)."""
+    ``quoted=False``: quoted programme names and policy titles as the model tags them, :func:`with_quoted_programmes`;
+    ``place_orgs=False``: places before an ORG stay LOC, MSRA's convention, :func:`join_place_prefixed_orgs`)."""
     return CRFEntityRecognizer(nlp, name, overwrite=overwrite, join_places=join_places, gazetteer=gazetteer,
-                               bylines=bylines, lists=lists, people=people, quoted=quoted, scorer=scorer)
+                               bylines=bylines, lists=lists, people=people, quoted=quoted, place_orgs=place_orgs,
+                               scorer=scorer)
 
 
 __all__ = ["CRFEntityRecognizer", "make_crf_ner"]
