@@ -95,6 +95,26 @@ def test_several_titles_make_one_relation(nlp: spacy.Language) -> None:
     assert [(r.label, r.title) for r in rels] == [("HOLDS_POSITION", "党委书记、董事长")]
 
 
+@pytest.mark.parametrize("text, org, person, title", [
+    ("湘江海关原党委书记、关长周立新接受审查。", "湘江海关", "周立新", "原党委书记、关长"),
+    ("原湖南省花鼓剧团党支部书记、团长陈明被查。", "湖南省花鼓剧团", "陈明", "党支部书记、团长"),
+    ("省审计厅审计长何平作报告。", "省审计厅", "何平", "审计长"),
+    ("湘江证券首席分析师刘洋表示，市场回暖。", "湘江证券", "刘洋", "首席分析师"),
+])
+def test_titles_of_public_office_and_finance(nlp: spacy.Language, text: str, org: str, person: str, title: str) -> None:
+    """Titles added in session 10 (关长, 审计长, 党支部书记, 分析师 …): gold dev names them, the lexicon lacked them."""
+    rels = run(nlp, text, [(org, "ORG"), (person, "PERSON")])
+    assert [(r.label, r.head.text, r.tail.text, r.title) for r in rels] == [("HOLDS_POSITION", person, org, title)]
+
+
+def test_the_shipped_rules_are_the_package_rules() -> None:
+    """The embedded pipeline stores its rule set; it must be the one the package data files give."""
+    from ner.pipeline import DEFAULT_MODEL
+
+    shipped = (DEFAULT_MODEL / "relation_extractor" / "rules.jsonl").read_text(encoding="utf-8")
+    assert shipped == RuleSet.default().to_jsonl()
+
+
 def test_byline_with_several_persons(nlp: spacy.Language) -> None:
     text = "湘江晚报全媒体记者 李明 赵华 通讯员 周文"
     rels = run(nlp, text, [("湘江晚报", "ORG"), ("李明", "PERSON"), ("赵华", "PERSON"), ("周文", "PERSON")])
