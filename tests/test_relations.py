@@ -458,3 +458,22 @@ def test_in_sector_from_a_modifier_and_a_global_copula(nlp: spacy.Language) -> N
     # a bank described so is not given a sector
     text = "以小微企业为主的星城银行加大投放。"
     assert not any(r[0] == "IN_SECTOR" for r in triples(run(nlp, text, [("小微企业", "SECTOR"), ("星城银行", "ORG")])))
+
+
+@pytest.mark.parametrize("text, ents, title", [
+    ("湘江集团重要头目王小明被抓获。", [("湘江集团", "ORG"), ("王小明", "PERSON")], "重要头目"),
+    ("湘江集团副总、财务负责人王小明说。", [("湘江集团", "ORG"), ("王小明", "PERSON")], "副总、财务负责人"),
+    ("湘江集团宣布，王小明离任。", [("湘江集团", "ORG"), ("王小明", "PERSON")], None),  # another clause
+    ("王小明是湘江集团的人。", [("王小明", "PERSON"), ("湘江集团", "ORG")], None),  # the name comes first
+    ("湘江集团在长沙市岳麓区投资建设的项目由王小明负责", [("湘江集团", "ORG"), ("王小明", "PERSON")], None),  # too far
+])
+def test_a_title_read_off_the_gap_for_an_accepted_pair(text: str, ents: Sequence[Ent], title: Any) -> None:
+    """A position the scorer accepts without a rule's title takes the few words between body and name."""
+    from ner.components.relation_rules import Candidate
+
+    ext = RelationExtractor(blank_char_nlp(), "relation_extractor")
+    doc = make_doc(blank_char_nlp(), text, ents)
+    v = ext.view(doc)
+    person = next(e.i for e in v.ents if e.label == "PERSON")
+    org = next(e.i for e in v.ents if e.label == "ORG")
+    assert ext._gap_title(v, Candidate("HOLDS_POSITION", person, org, "")) == title

@@ -9,6 +9,7 @@ and saved with the pipeline by ``to_disk``/``to_bytes``; the scikit-learn scorer
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 from typing import Any, Callable, Dict, Iterable, List, Optional, Sequence, Set, Tuple, Union
 
@@ -186,6 +187,8 @@ class RelationExtractor:
                 amount = self._nearest_money(v, ents, c)
             title = c.title
             if c.label == "HOLDS_POSITION" and not title:
+                title = self._gap_title(v, c)
+            if c.label == "HOLDS_POSITION" and not title:
                 continue  # a position needs a title
             ev = sorted({sents[k] for k in (locate(sents, head.start_char), locate(sents, tail.start_char)) if 0 <= k < len(sents)})
             out.append(
@@ -203,6 +206,22 @@ class RelationExtractor:
             )
         out.sort(key=lambda r: (r.head.start_char, r.tail.start_char, r.label))
         return out
+
+    #: the most characters a title read off the text between a body and a name may have
+    GAP_TITLE_MAX = 12
+    _GAP_TITLE = re.compile(r"^[\u4e00-\u9fff、]+$")
+
+    def _gap_title(self, v: View, c: Candidate) -> Optional[str]:
+        """The title of a position the scorer accepted without one: the words between the body and the
+        name right after it (明家犯罪集团重要头目明国平 -> 重要头目), when they are a few Chinese characters
+        of one clause; else None (the position is dropped)."""
+        person, org = v.ents[c.head], v.ents[c.tail]
+        if org.ce > person.cs or org.clause != person.clause:
+            return None
+        gap = v.gap(org, person)
+        if not gap or len(gap) > self.GAP_TITLE_MAX or not self._GAP_TITLE.match(gap):
+            return None
+        return v.orig(org.ce, person.cs)
 
     @staticmethod
     def _nearest_money(v: View, ents: List[Span], c: Candidate) -> Optional[Span]:
