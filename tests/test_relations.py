@@ -138,6 +138,25 @@ def test_title_without_a_name(nlp: spacy.Language) -> None:
 
 
 # ------------------------------------------------------------------------------ OFFERS / TARGETS
+def test_the_smallest_place_of_a_run_offers(nlp: spacy.Language, default_nlp: Any) -> None:
+    """广东汕头开展X: the city offers, not the province before it (corpus decision 12; gold train 52 to 1)."""
+    text = "湖南长沙推出“星城贷”服务，惠及小微企业。"
+    ents = [("湖南", "LOC"), ("长沙", "LOC"), ("“星城贷”服务", "PROGRAMME"), ("小微企业", "SECTOR")]
+    for pipeline in (nlp, default_nlp):  # rules alone, and rules with the shipped scorer
+        offers = {(r.head.text, r.tail.text) for r in run(pipeline, text, ents) if r.label == "OFFERS"}
+        assert offers == {("长沙", "“星城贷”服务")}, offers
+    # places that do not touch are no run: a head is moved only along touching places
+    from ner.components.relation_rules import Candidate
+
+    ext = nlp.get_pipe("relation_extractor")
+    text = "湖南、长沙推出“星城贷”服务。"
+    v = ext.view(make_doc(nlp, text, ents[:3]))
+    cands = [Candidate("OFFERS", 0, 2, ""), Candidate("LOCATED_IN", 1, 0, "")]
+    assert ext._smallest_place_heads(v, cands) == cands
+    v = ext.view(make_doc(nlp, "湖南长沙推出“星城贷”服务。", ents[:3]))
+    assert [(c.label, c.head, c.tail) for c in ext._smallest_place_heads(v, cands)] == [("OFFERS", 1, 2), ("LOCATED_IN", 1, 0)]
+
+
 def test_offers_and_targets(nlp: spacy.Language) -> None:
     text = "常德市推出“惠企通”服务平台，面向中小企业提供一站式服务。"
     rels = run(nlp, text, [("常德市", "LOC"), ("“惠企通”服务平台", "PROGRAMME"), ("中小企业", "SECTOR")])

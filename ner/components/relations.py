@@ -8,6 +8,7 @@ and saved with the pipeline by ``to_disk``/``to_bytes``; the scikit-learn scorer
 """
 from __future__ import annotations
 
+import dataclasses
 import json
 import re
 from pathlib import Path
@@ -177,6 +178,7 @@ class RelationExtractor:
                     kept.append(c)
                     scores[id(c)] = float(p)
             cands = kept
+        cands = self._smallest_place_heads(v, cands)
         text = v.text  # the view holds Doc.text, which joins every token: never recompute it per relation
         sents = guideline_sentences(text)
         out: List[Relation] = []
@@ -205,6 +207,26 @@ class RelationExtractor:
                 )
             )
         out.sort(key=lambda r: (r.head.start_char, r.tail.start_char, r.label))
+        return out
+
+    def _smallest_place_heads(self, v: View, cands: List[Candidate]) -> List[Candidate]:
+        """Candidates whose label's place head is the smallest of a run of touching places (rule rows
+        ``head_place``/``smallest``: 广东汕头开展X -> 汕头 OFFERS X) with the head moved to the run's last place."""
+        ents = v.ents
+        out: List[Candidate] = []
+        seen: Set[Tuple[str, int, int]] = set()
+        for c in cands:
+            j = c.head
+            if ents[j].label == "LOC" and self.rules.words("head_place", c.label) == ("smallest",):
+                while j + 1 < len(ents) and ents[j + 1].label == "LOC" and ents[j].ce == ents[j + 1].cs:
+                    j += 1
+                if j == c.tail:
+                    j = c.head
+            key = (c.label, j, c.tail)
+            if key in seen:
+                continue
+            seen.add(key)
+            out.append(c if j == c.head else dataclasses.replace(c, head=j))
         return out
 
     #: the most characters a title read off the text between a body and a name may have
