@@ -189,6 +189,13 @@ def test_partners_and_shuangfang(nlp: spacy.Language) -> None:
     assert all(r.cross_sentence for r in rels if r.label == "OFFERS")
 
 
+def test_a_bracketed_date_does_not_part_a_list_from_its_joint_act(nlp: spacy.Language) -> None:
+    text = "湘江银行、长沙市财政局、岳阳市商务局等三部门今天（5月6日）联合发布扶持措施。"
+    ents = [("湘江银行", "ORG"), ("长沙市财政局", "ORG"), ("岳阳市商务局", "ORG")]
+    pairs = {frozenset((r.head.text, r.tail.text)) for r in run(nlp, text, ents) if r.label == "PARTNERS_WITH"}
+    assert pairs == {frozenset(p) for p in (("湘江银行", "长沙市财政局"), ("湘江银行", "岳阳市商务局"), ("长沙市财政局", "岳阳市商务局"))}
+
+
 def test_listed_orgs_without_joint_act_are_not_partners(nlp: spacy.Language) -> None:
     rels = run(nlp, "三一重工、中联重科的营收均有增长。", [("三一重工", "ORG"), ("中联重科", "ORG")])
     assert rels == []

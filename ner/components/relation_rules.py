@@ -190,6 +190,10 @@ class View:
         return "".join(self.text[self.cpos[cs] : self.cpos[ce - 1] + 1].split())
 
 
+#: a bracketed insertion (today's date, a note) in compact normalised text
+_PAREN = re.compile(r"\([^()]{0,20}\)")
+
+
 def _unquote(s: str) -> str:
     return "".join(ch for ch in s if ch not in _QUOTES)
 
@@ -407,7 +411,7 @@ class RuleEngine:
             k += 1
             if len(grp) < 2:
                 continue
-            after = v.C[grp[-1].ce : ce]
+            after = _PAREN.sub("", v.C[grp[-1].ce : ce])  # a date or note in brackets does not part the list from its verb
             if any(c in strong_conn for c in conns) or self.r.has("trigger", "PARTNERS_WITH", after[:12]):
                 if all(c in ("、", "和", "与", "及") for c in conns) and not self.r.has("trigger", "PARTNERS_WITH", after[:12]):
                     continue
