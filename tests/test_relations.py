@@ -196,6 +196,19 @@ def test_a_bracketed_date_does_not_part_a_list_from_its_joint_act(nlp: spacy.Lan
     assert pairs == {frozenset(p) for p in (("湘江银行", "长沙市财政局"), ("湘江银行", "岳阳市商务局"), ("长沙市财政局", "岳阳市商务局"))}
 
 
+def test_a_roster_of_bodies_is_no_joint_act(nlp: spacy.Language) -> None:
+    """More than MAX_JOINT bodies in one run are a roster: no all-pairs partnership (and no quadratic blow-up)."""
+    from ner.components.relation_rules import MAX_JOINT
+
+    names = [f"湘江{'一二三四五六七八九十'[k % 10]}{k}号公司" for k in range(MAX_JOINT + 1)]
+    text = "、".join(names) + "联合签署协议。"
+    rels = run(nlp, text, [(n, "ORG") for n in names])
+    assert not any(r.label == "PARTNERS_WITH" for r in rels)
+    few = names[:3]
+    rels = run(nlp, "、".join(few) + "联合签署协议。", [(n, "ORG") for n in few])
+    assert sum(r.label == "PARTNERS_WITH" for r in rels) == 3
+
+
 def test_listed_orgs_without_joint_act_are_not_partners(nlp: spacy.Language) -> None:
     rels = run(nlp, "三一重工、中联重科的营收均有增长。", [("三一重工", "ORG"), ("中联重科", "ORG")])
     assert rels == []

@@ -190,6 +190,8 @@ class View:
         return "".join(self.text[self.cpos[cs] : self.cpos[ce - 1] + 1].split())
 
 
+#: the most bodies a joint act makes partners of, every pair (A、B、C联合印发); longer runs are rosters
+MAX_JOINT = 12
 #: a bracketed insertion (today's date, a note) in compact normalised text
 _PAREN = re.compile(r"\([^()]{0,20}\)")
 
@@ -409,8 +411,8 @@ class RuleEngine:
                 grp.append(orgs[k + 1])
                 k += 1
             k += 1
-            if len(grp) < 2:
-                continue
+            if len(grp) < 2 or len(grp) > MAX_JOINT:
+                continue  # a run of dozens of names is a roster, not co-signers (and every pair of it would be many)
             after = _PAREN.sub("", v.C[grp[-1].ce : ce])  # a date or note in brackets does not part the list from its verb
             if any(c in strong_conn for c in conns) or self.r.has("trigger", "PARTNERS_WITH", after[:12]):
                 if all(c in ("、", "和", "与", "及") for c in conns) and not self.r.has("trigger", "PARTNERS_WITH", after[:12]):
