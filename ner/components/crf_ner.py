@@ -47,7 +47,7 @@ from .crf_compiled import CompiledCRF
 from .crf_clusters import CLUSTERS_FILE, BigramClusters
 from .crf_features import FEATURE_DEFAULTS, QUOTE_PAIRS, read_clusters, read_companions
 from .crf_lexicon import LEXICON_FILE, Lexicon, read_lexicon, write_lexicon
-from .data_files import data_rows
+from .data_files import data_rows, data_settings
 from .list_items import complete_lists
 from .person_names import with_named_people
 from .quoted_names import with_quoted_programmes
@@ -102,9 +102,8 @@ def split_org_list(text: str, start: int, end: int) -> List[Tuple[int, int]]:
 def org_verbs() -> Tuple[Tuple[str, ...], Tuple[str, ...]]:
     """Verbs that never stand inside an organisation's name, and those that split only between two
     names with organisation heads (``data/org_verbs.jsonl``)."""
-    verbs = [w for row in data_rows("org_verbs.jsonl") for w in row.get("verbs", ())]
-    between = [w for row in data_rows("org_verbs.jsonl") for w in row.get("between_names", ())]
-    return tuple(verbs), tuple(between)
+    settings = data_settings("org_verbs.jsonl")
+    return tuple(settings["verbs"]), tuple(settings["between_names"])
 
 
 def split_org_at_verb(text: str, start: int, end: int) -> List[Tuple[int, int, str]]:
@@ -132,10 +131,7 @@ def split_org_at_verb(text: str, start: int, end: int) -> List[Tuple[int, int, s
 @lru_cache(maxsize=1)
 def _place_org_rules() -> Dict[str, Tuple[str, ...]]:
     """The exceptions of :func:`join_place_prefixed_orgs` (``data/place_prefixed_orgs.jsonl``)."""
-    merged: Dict[str, Tuple[str, ...]] = {}
-    for row in data_rows("place_prefixed_orgs.jsonl"):
-        merged.update({k: tuple(v) for k, v in row.items() if k != "note"})
-    return merged
+    return {k: tuple(v) for k, v in data_settings("place_prefixed_orgs.jsonl").items()}
 
 
 def join_place_prefixed_orgs(text: str, spans: List[Tuple[int, int, str]]) -> List[Tuple[int, int, str]]:

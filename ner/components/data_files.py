@@ -16,10 +16,19 @@ def data_rows(name: str) -> List[Dict[str, Any]]:
     return read_jsonl(resources.files("ner.components").joinpath("data", name).read_text(encoding="utf-8"))
 
 
+def data_settings(name: str) -> Dict[str, Any]:
+    """The rows of the shipped data file ``name`` merged into one mapping (later rows win; the ``note``
+    rows say what the settings mean and are left out): for files that hold one set of settings."""
+    merged: Dict[str, Any] = {}
+    for row in data_rows(name):
+        merged.update({k: v for k, v in row.items() if k != "note"})
+    return merged
+
+
 def data_files(prefix: str, suffix: str = ".jsonl") -> List[str]:
     """Names of the shipped data files that start with ``prefix`` and end with ``suffix``, sorted."""
     return sorted(e.name for e in resources.files("ner.components").joinpath("data").iterdir()
                   if e.name.startswith(prefix) and e.name.endswith(suffix))
 
 
-__all__ = ["data_files", "data_rows", "read_jsonl"]
+__all__ = ["data_files", "data_rows", "data_settings", "read_jsonl"]

@@ -12,9 +12,9 @@ from __future__ import annotations
 
 import re
 from functools import lru_cache
-from typing import Dict, FrozenSet, List, Sequence, Tuple
+from typing import FrozenSet, List, Sequence, Tuple
 
-from .data_files import data_rows
+from .data_files import data_rows, data_settings
 
 Span = Tuple[int, int, str]
 _HAN = re.compile("^[\u4e00-\u9fff]+$")
@@ -26,10 +26,7 @@ class _Data:
     """The rows of ``data/person_names.jsonl`` and the title words, read once."""
 
     def __init__(self) -> None:
-        rows = data_rows("person_names.jsonl")
-        merged: Dict[str, object] = {}
-        for row in rows:
-            merged.update(row)
+        merged = data_settings("person_names.jsonl")
         self.surnames: FrozenSet[str] = frozenset(str(merged["surnames"]))
         self.double_surnames: FrozenSet[str] = frozenset(merged["double_surnames"])  # type: ignore[arg-type]
         self.after_name: FrozenSet[str] = frozenset(str(merged["after_name"]))

@@ -16,18 +16,15 @@ import re
 from functools import lru_cache
 from typing import Dict, List, Pattern, Sequence, Tuple
 
-from .data_files import data_rows
+from .data_files import data_settings
 
 Span = Tuple[int, int, str]
 
 
 @lru_cache(maxsize=1)
 def _settings() -> Dict[str, object]:
-    """The rows of ``data/quoted_names.jsonl`` merged into one mapping (read once)."""
-    merged: Dict[str, object] = {}
-    for row in data_rows("quoted_names.jsonl"):
-        merged.update(row)
-    return merged
+    """The settings of ``data/quoted_names.jsonl`` (read once)."""
+    return data_settings("quoted_names.jsonl")
 
 
 @lru_cache(maxsize=1)
