@@ -281,7 +281,7 @@ class CompiledCRF:
         if not todo:
             return out
         if len(todo) == 1:
-            out[todo[0]] = self._viterbi_one(scores(todo[0]))
+            out[todo[0]] = self.viterbi_one(scores(todo[0]))
             return out
         # no row shorter than the longest document: rows fill up instead of padding out to it
         nrows = max(1, min(MAX_ROWS, len(todo), sum(lengths) // max(lengths)))
@@ -331,7 +331,8 @@ class CompiledCRF:
             out[k] = tags[off:off + lengths[k], r]
         return out
 
-    def _viterbi_one(self, x: np.ndarray) -> np.ndarray:
+    def viterbi_one(self, x: np.ndarray) -> np.ndarray:
+        """The best label ids of one document's score matrix ``x`` (characters x labels)."""
         n, nlab = x.shape
         back = np.zeros((n, nlab), dtype=np.int64)
         trans, cols = self.trans, np.arange(nlab)

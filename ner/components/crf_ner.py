@@ -23,7 +23,9 @@ is completed with a gazetteer of Chinese provinces and prefecture-level cities w
 label (:func:`ner.components.list_items.complete_lists`). A surname-led name right after a title, and a
 name the document tags as PERSON elsewhere, are PERSON (:func:`ner.components.person_names.with_named_people`).
 A quoted name with a programme head (“三访三问”工作法) and a policy title in 《》 are one PROGRAMME
-(:func:`ner.components.quoted_names.with_quoted_programmes`).
+(:func:`ner.components.quoted_names.with_quoted_programmes`). A best path that reads a name longer than any
+of its label, or across a sentence end, is decoded again without that reading
+(:func:`ner.components.span_limits.tags_within_limits`).
 """
 
 import gzip
@@ -51,6 +53,7 @@ from .data_files import data_rows, data_settings
 from .list_items import complete_lists
 from .person_names import with_named_people
 from .quoted_names import with_quoted_programmes
+from .span_limits import tags_within_limits
 
 MODEL_FILE = "model.npz"
 #: pipelines saved before the compiled form kept the gzipped crfsuite model (still read)
@@ -280,9 +283,11 @@ class CRFEntityRecognizer:
 
     def __init__(self, nlp: Optional[Language], name: str = "crf_ner", *, overwrite: bool = True,
                  join_places: bool = True, gazetteer: bool = True, bylines: bool = True, lists: bool = True,
-                 people: bool = True, quoted: bool = True, place_orgs: bool = True,
+                 people: bool = True, quoted: bool = True, place_orgs: bool = True, limits: bool = True,
                  scorer: Optional[Callable[..., Dict[str, Any]]] = None) -> None:
         self.name = name
+        #: no span longer than its label allows or across a sentence end: such paths are decoded again (:func:`tags_within_limits`)
+        self.limits = bool(limits)
         #: places right before an ORG are part of its name (:func:`join_place_prefixed_orgs`; off: MSRA's convention)
         self.place_orgs = bool(place_orgs)
         #: a quoted name with a programme head, and a policy title in 《》, is one PROGRAMME (:func:`with_quoted_programmes`)
@@ -364,9 +369,13 @@ class CRFEntityRecognizer:
         lexicon = self.tagging_lexicon()
         tagged = self._crf.tag_ids(texts, lexicon, brackets=self.features["brackets"], clusters=self.clusters,
                                    cues=self.features["cues"])
+        crf = self._crf
         for doc, text, ids in zip(docs, texts, tagged):
             if text:
-                self._set_ents(doc, text, self._crf.tagged(ids))
+                if self.limits:
+                    ids = tags_within_limits(crf, text, ids, lambda: crf.emissions(
+                        text, lexicon, brackets=self.features["brackets"], clusters=self.clusters, cues=self.features["cues"]))  # noqa: B023
+                self._set_ents(doc, text, crf.tagged(ids))
         return docs
 
     def tagging_lexicon(self) -> Optional[Lexicon]:
@@ -486,23 +495,25 @@ class CRFEntityRecognizer:
 @Language.factory(
     "crf_ner",
     default_config={"overwrite": True, "join_places": True, "gazetteer": True, "bylines": True, "lists": True,
-                    "people": True, "quoted": True, "place_orgs": True, "scorer": None},
+                    "people": True, "quoted": True, "place_orgs": True, "limits": True, "scorer": None},
     assigns=["doc.ents"],
     default_score_weights={"ents_f": 1.0, "ents_p": 0.0, "ents_r": 0.0, "ents_per_type": None},
 )
 def make_crf_ner(nlp: Language, name: str, *, overwrite: bool = True, join_places: bool = True, gazetteer: bool = True,
                  bylines: bool = True, lists: bool = True, people: bool = True, quoted: bool = True,
-                 place_orgs: bool = True, scorer: Optional[Callable[..., Dict[str, Any]]] = None) -> CRFEntityRecognizer:
+                 place_orgs: bool = True, limits: bool = True,
+                 scorer: Optional[Callable[..., Dict[str, Any]]] = None) -> CRFEntityRecognizer:
     """Factory for ``nlp.add_pipe("crf_ner")``; settings mirror the config (``join_places=False``:
     one-character places stay as tagged, MSRA's convention, :func:`join_place_abbreviations`;
     ``gazetteer=False``: the model's lexicon alone, :func:`with_gazetteer`; ``bylines=False``: byline
     names as the model tags them, :func:`with_byline_people`; ``lists=False``: list items as the model
     tags them, :func:`complete_lists`; ``people=False``: names as the model tags them, :func:`with_named_people`;
     ``quoted=False``: quoted programme names and policy titles as the model tags them, :func:`with_quoted_programmes`;
-    ``place_orgs=False``: places before an ORG stay LOC, MSRA's convention, :func:`join_place_prefixed_orgs`)."""
+    ``place_orgs=False``: places before an ORG stay LOC, MSRA's convention, :func:`join_place_prefixed_orgs`;
+    ``limits=False``: the model's best path as it is, however long its names, :func:`tags_within_limits`)."""
     return CRFEntityRecognizer(nlp, name, overwrite=overwrite, join_places=join_places, gazetteer=gazetteer,
                                bylines=bylines, lists=lists, people=people, quoted=quoted, place_orgs=place_orgs,
-                               scorer=scorer)
+                               limits=limits, scorer=scorer)
 
 
 __all__ = ["CRFEntityRecognizer", "make_crf_ner"]
