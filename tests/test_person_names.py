@@ -28,6 +28,10 @@ def test_a_name_after_a_title(text: str, expected: List[str]) -> None:
     "其他成员国一道推动合作。",           # 成员 is left out of the titles
     "镇长王小明华在开会",                 # no character that follows names within three characters
     "局长",                               # the text ends at the title
+    "学习总书记关于加强作风建设的论述。",   # 关 is a surname, but 关于 a common word (person_stoplists)
+    "看到总书记来了，群众欢呼。",         # 来 is mostly a verb, never a name's first character here
+    "请有关部门负责人和专家，介绍情况。", # 和 is mostly a conjunction
+    "这几天，记者来到一家企业。",
 ])
 def test_no_name_after_a_title(text: str) -> None:
     assert names_after_titles(text) == []
@@ -56,6 +60,22 @@ def test_names_do_not_spread_over_other_entities_or_latin_names() -> None:
     assert out == sorted(tagged)
 
 
+def test_a_common_word_tagged_person_is_not_spread() -> None:
+    """A stray PERSON that is a common word (the model's error) stays one error, not one per mention."""
+    text = "人大代表发言。代表们表示，代表建议很好。"
+    tagged = [span_of(text, "代表", "PERSON", 1)]
+    assert with_named_people(text, tagged) == tagged
+
+
+def test_the_stoplists_are_read_off_people_daily_and_keep_real_surnames() -> None:
+    from ner.components.person_names import _data
+    d = _data()
+    assert {"和", "都", "来", "向"} <= d.ambiguous_surnames
+    assert not {"王", "李", "应", "信", "曾", "于"} & d.ambiguous_surnames  # 检察长应勇, 副委员长信春鹰
+    assert {"关于", "代表", "来到", "单位"} <= d.common_words
+    assert names_after_titles("全国人大常委会副委员长信春鹰主持会议。") == ["信春鹰"]
+
+
 def test_nothing_to_add_returns_the_spans_sorted() -> None:
     text = "银行发放贷款。"
     spans = [(4, 6, "SECTOR"), (0, 2, "ORG")]
@@ -77,3 +97,16 @@ def test_crf_ner_adds_people_unless_told_not_to(default_nlp: Any) -> None:
         assert list(doc.ents) == []
     finally:
         crf.people = True
+
+
+def test_the_shipped_stoplists_are_what_the_builder_writes(tmp_path: Any) -> None:
+    """``data/person_stoplists.jsonl`` is reproduced from People's Daily by its script (one source)."""
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parent.parent
+    out = tmp_path / "stop.jsonl"
+    subprocess.run([sys.executable, str(root / "training/build_name_stoplists.py"), "-o", str(out)], check=True,
+                   capture_output=True)
+    assert out.read_bytes() == (root / "ner/components/data/person_stoplists.jsonl").read_bytes()

@@ -6,7 +6,10 @@ a title word (the relation extractor's title lexicon, ``data/relation_titles.jso
 or two more Chinese characters, then a punctuation mark or a word that follows names (作, 表示, 在 …).
 An article also names a person many times (方勤 … 方勤还 …) and the model tags some mentions only;
 a name the document tags as PERSON is PERSON at its other, untagged occurrences. Surnames, the
-characters that may follow a name and the exceptions are data (``data/person_names.jsonl``).
+characters that may follow a name and the exceptions are data (``data/person_names.jsonl``); so are the
+words a name does not start with and the surname characters that are mostly function words, read off
+People's Daily by ``training/build_name_stoplists.py`` (``data/person_stoplists.jsonl``: 总书记关于加强,
+负责人和专家 hold no name, and a stray PERSON 代表 is not spread).
 """
 from __future__ import annotations
 
@@ -30,7 +33,12 @@ class _Data:
         self.surnames: FrozenSet[str] = frozenset(str(merged["surnames"]))
         self.double_surnames: FrozenSet[str] = frozenset(merged["double_surnames"])  # type: ignore[arg-type]
         self.after_name: FrozenSet[str] = frozenset(str(merged["after_name"]))
-        self.not_names: FrozenSet[str] = frozenset(merged["not_names"])  # type: ignore[arg-type]
+        stop = data_settings("person_stoplists.jsonl")
+        #: words (关于, 来到, 代表 …) a name after a title does not start with, and names that are not spread
+        self.common_words: FrozenSet[str] = frozenset(stop["common_words"])  # type: ignore[arg-type]
+        #: surname characters that are mostly function words (和, 向, 都 …): no name after a title starts with one
+        self.ambiguous_surnames: FrozenSet[str] = frozenset(str(stop["ambiguous_surnames"]))
+        self.not_names: FrozenSet[str] = frozenset(merged["not_names"]) | self.common_words  # type: ignore[arg-type]
         excluded = set(merged["titles_excluded"])  # type: ignore[arg-type]
         titles = {w for row in data_rows("relation_titles.jsonl") if row.get("kind") == "title" for w in row["words"]}
         self.titles: FrozenSet[str] = frozenset(titles - excluded)
@@ -57,7 +65,8 @@ def titled_names(text: str) -> List[Tuple[int, int]]:
             continue
         if text[i:i + 2] in d.not_names:
             continue
-        surname = 2 if text[i:i + 2] in d.double_surnames else 1 if text[i] in d.surnames else 0
+        surname = (2 if text[i:i + 2] in d.double_surnames
+                   else 1 if text[i] in d.surnames and text[i] not in d.ambiguous_surnames else 0)
         if not surname:
             continue
         for length in (surname + 1, surname + 2):
@@ -68,6 +77,12 @@ def titled_names(text: str) -> List[Tuple[int, int]]:
                 out.append((i, j))
                 break
     return out
+
+
+def _spreads(name: str) -> bool:
+    """May a PERSON ``name`` be spread to its other mentions? Not when it is a common word (代表, 单位,
+    班子): such a PERSON is the model's error, and spreading it would repeat the error."""
+    return name not in _data().common_words
 
 
 def with_named_people(text: str, spans: Sequence[Span]) -> List[Span]:
@@ -83,7 +98,8 @@ def with_named_people(text: str, spans: Sequence[Span]) -> List[Span]:
         if free(s, e):
             added.append((s, e, "PERSON"))
     lo, hi = _SPREAD_LEN
-    names = {text[s:e] for s, e, label in [*found, *added] if label == "PERSON" and lo <= e - s <= hi and _HAN.match(text[s:e])}
+    names = {text[s:e] for s, e, label in [*found, *added]
+             if label == "PERSON" and lo <= e - s <= hi and _HAN.match(text[s:e]) and _spreads(text[s:e])}
     for name in sorted(names, key=len, reverse=True):
         pos = text.find(name)
         while pos >= 0:
