@@ -244,6 +244,28 @@ def test_places_before_an_org_join_its_name(text: str, spans: List[Tuple[int, in
     assert join_place_prefixed_orgs(text, spans) == expected
 
 
+@pytest.mark.parametrize(
+    "text, spans, expected",
+    [
+        # the model cut the name at the bracket: the head's span runs on past it
+        ("中国（福建）自由贸易试验区", [(0, 2, "LOC"), (3, 13, "LOC")], [(0, 13, "LOC")]),
+        ("中国工商银行（巴西）股份有限公司", [(0, 6, "ORG"), (7, 16, "ORG")], [(0, 16, "ORG")]),
+        # the place in the brackets tagged on its own, the head right after them
+        ("中国（上海）自由贸易试验区", [(0, 2, "LOC"), (3, 5, "LOC"), (6, 13, "LOC")], [(0, 13, "LOC")]),
+        # a remark in brackets after a name is not part of it; nothing after the brackets joins
+        ("谷少辉（化名）认为", [(0, 3, "PERSON")], [(0, 3, "PERSON")]),
+        ("北京（化名）认为", [(0, 2, "LOC"), (3, 5, "ORG")], [(0, 2, "LOC"), (3, 5, "ORG")]),
+        # a span after the brackets that does not touch them stays apart
+        ("中国（福建）的试验区", [(0, 2, "LOC"), (7, 10, "LOC")], [(0, 2, "LOC"), (7, 10, "LOC")]),
+    ],
+)
+def test_a_name_around_a_bracketed_place_is_one_span(text: str, spans: List[Tuple[int, int, str]],
+                                                     expected: List[Tuple[int, int, str]]) -> None:
+    from ner.components.crf_ner import join_bracketed_names
+
+    assert join_bracketed_names(text, spans) == expected
+
+
 def test_place_orgs_setting_keeps_msra_convention_when_off(default_nlp: Any) -> None:
     """``place_orgs``: on by default; off, a place before a body stays a LOC (MSRA's convention)."""
     crf = default_nlp.get_pipe("crf_ner")

@@ -14,7 +14,8 @@ pair they cut (:func:`trim_quotes`), are dropped when the corpus decisions never
 (:func:`not_entities`), and an ORG takes in a 党组/党委/系统 and a LOC a 地区/流域/新区 … right after it
 (:func:`span_extensions`); an ORG that is a space-separated list of names (财政部 税务总局) is split
 (:func:`split_org_list`), one that runs across a verb (腾讯退出京东) is cut before it
-(:func:`split_org_at_verb`), and places right before an ORG join its name (:func:`join_place_prefixed_orgs`);
+(:func:`split_org_at_verb`), a name cut at a bracketed place is made whole (:func:`join_bracketed_names`:
+中国（福建）自由贸易试验区), and places right before an ORG join its name (:func:`join_place_prefixed_orgs`);
 one-character places that touch become one LOC (:func:`join_place_abbreviations`). The model's lexicon
 is completed with a gazetteer of Chinese provinces and prefecture-level cities when tagging
 (:func:`with_gazetteer`), and straight double quotes are read as curly ones where they pair up
@@ -154,6 +155,35 @@ def join_place_prefixed_orgs(text: str, spans: List[Tuple[int, int, str]]) -> Li
             if (not any(w in org for w in rules["org_not_containing"]) and not org.startswith(rules["org_not_starting"])
                     and first not in rules["first_place_not"]):
                 out.append((spans[i][0], spans[j][1], "ORG"))
+                i = j + 1
+                continue
+        out.append(spans[i])
+        i += 1
+    return out
+
+
+#: a place or other short name in brackets inside a name: 中国（上海）自由贸易试验区, 一汽股权投资（天津）有限公司
+_BRACKET_INSERT = re.compile(r"[（(][\u4e00-\u9fff]{2,6}[）)]")
+
+
+def join_bracketed_names(text: str, spans: List[Tuple[int, int, str]]) -> List[Tuple[int, int, str]]:
+    """``spans`` with each name written around a bracketed place made one span: a LOC or ORG that ends
+    right before the brackets, anything inside them, and the span that runs on past them (or starts
+    right after them) are joined, with the label of that last span, the name's head (中国|（福建|）自由贸易试验区
+    -> one LOC; 中国工商银行|（巴西|）股份有限公司 -> one ORG). The model cuts such names at the bracket."""
+    spans = sorted(spans)
+    out: List[Tuple[int, int, str]] = []
+    i = 0
+    while i < len(spans):
+        start, end, label = spans[i]
+        m = _BRACKET_INSERT.match(text, end) if label in ("LOC", "ORG") else None
+        if m:
+            j = i + 1
+            while j < len(spans) and spans[j][1] <= m.end() - 1:  # spans inside the brackets
+                j += 1
+            if j < len(spans) and end < spans[j][0] <= m.end() and spans[j][1] > m.end() and (
+                    spans[j][0] == m.end() or text[spans[j][0]:m.end()].count(text[m.end() - 1]) == 1):
+                out.append((start, spans[j][1], spans[j][2]))
                 i = j + 1
                 continue
         out.append(spans[i])
@@ -403,6 +433,7 @@ class CRFEntityRecognizer:
                 found.extend(part for s, e in split_org_list(text, start, end) for part in split_org_at_verb(text, s, e))
             else:
                 found.append((start, end, label))
+        found = join_bracketed_names(text, found)
         if self.place_orgs:
             found = join_place_prefixed_orgs(text, found)
         if self.lists:
