@@ -257,6 +257,10 @@ def test_places_before_an_org_join_its_name(text: str, spans: List[Tuple[int, in
         ("北京（化名）认为", [(0, 2, "LOC"), (3, 5, "ORG")], [(0, 2, "LOC"), (3, 5, "ORG")]),
         # a span after the brackets that does not touch them stays apart
         ("中国（福建）的试验区", [(0, 2, "LOC"), (7, 10, "LOC")], [(0, 2, "LOC"), (7, 10, "LOC")]),
+        # no name ends inside a bracket it opens: cut before it (dropped when under two characters)
+        ("市场监管总局（标准委）发布", [(0, 10, "ORG")], [(0, 6, "ORG")]),
+        ("国（标准委）", [(0, 5, "ORG")], []),
+        ("中国（福建）自由贸易试验区", [(0, 13, "LOC")], [(0, 13, "LOC")]),
     ],
 )
 def test_a_name_around_a_bracketed_place_is_one_span(text: str, spans: List[Tuple[int, int, str]],

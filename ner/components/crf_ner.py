@@ -188,7 +188,27 @@ def join_bracketed_names(text: str, spans: List[Tuple[int, int, str]]) -> List[T
                 continue
         out.append(spans[i])
         i += 1
-    return out
+    return [cut for span in out for cut in _without_open_bracket(text, span)]
+
+
+_OPENING = {"（": "）", "(": ")"}
+
+
+def _without_open_bracket(text: str, span: Tuple[int, int, str]) -> List[Tuple[int, int, str]]:
+    """The span cut before a round bracket it opens and does not close (市场监管总局（标准委 -> 市场监管总局;
+    …核聚变实验装置（EAST -> …核聚变实验装置): no gold name ends inside a bracket. Dropped if under two characters."""
+    start, end, label = span
+    depth: List[int] = []
+    for k in range(start, end):
+        ch = text[k]
+        if ch in _OPENING:
+            depth.append(k)
+        elif depth and ch == _OPENING[text[depth[-1]]]:
+            depth.pop()
+    if not depth:
+        return [span]
+    cut = depth[0]
+    return [(start, cut, label)] if cut - start >= 2 else []
 
 
 #: reliability bucket of the gazetteer's places in the lexicon (that of names tagged >= 70% of the time)
