@@ -54,7 +54,7 @@ from .data_files import data_rows, data_settings
 from .list_items import complete_lists
 from .person_names import with_named_people
 from .quoted_names import with_quoted_programmes
-from .span_limits import tags_within_limits
+from .span_limits import invalid_spans, tags_within_limits
 
 MODEL_FILE = "model.npz"
 #: pipelines saved before the compiled form kept the gzipped crfsuite model (still read)
@@ -422,10 +422,12 @@ class CRFEntityRecognizer:
         crf = self._crf
         for doc, text, ids in zip(docs, texts, tagged):
             if text:
-                if self.limits:
+                spans = sparse_tags_to_spans(crf.tagged(ids), text)
+                if self.limits and invalid_spans(text, spans):  # rare: decode this one again
                     ids = tags_within_limits(crf, text, ids, lambda: crf.emissions(
                         text, lexicon, brackets=self.features["brackets"], clusters=self.clusters, cues=self.features["cues"]))  # noqa: B023
-                self._set_ents(doc, text, crf.tagged(ids))
+                    spans = sparse_tags_to_spans(crf.tagged(ids), text)
+                self._set_spans(doc, text, spans)
         return docs
 
     def tagging_lexicon(self) -> Optional[Lexicon]:
@@ -439,9 +441,13 @@ class CRFEntityRecognizer:
         return merged
 
     def _set_ents(self, doc: Doc, text: str, tagged: List[Tuple[int, str]]) -> None:
+        """Set ``doc.ents`` from the model's tags of ``text`` (``(position, tag)`` of those not ``O``)."""
+        self._set_spans(doc, text, sparse_tags_to_spans(tagged, text))
+
+    def _set_spans(self, doc: Doc, text: str, tagged_spans: List[Tuple[int, int, str]]) -> None:
+        """Set ``doc.ents`` from the spans the model's tags make, read as the settings say."""
         found: List[Tuple[int, int, str]] = []
         excluded = not_entities()
-        tagged_spans = sparse_tags_to_spans(tagged, text)
         for start, end, label in join_place_abbreviations(text, tagged_spans) if self.join_places else tagged_spans:
             start, end = trim_quotes(text, start, end)
             if start >= end or label in excluded.get(text[start:end], ()):

@@ -56,11 +56,12 @@ def candidate_pairs(view: View, rule_cands: Sequence[Candidate], *, max_chars: i
     for c in rule_cands:
         out[(c.label, c.head, c.tail)] = c
     ents = view.ents
+    by_sent: Dict[int, List[Ent]] = {}
+    for e in ents:
+        by_sent.setdefault(e.sent, []).append(e)
     for a in ents:
-        for b in ents:
-            if a.i == b.i or a.sent != b.sent:
-                continue
-            if abs(a.cs - b.cs) > max_chars:
+        for b in by_sent[a.sent]:  # the same pairs, in the same order, as over all entities
+            if a.i == b.i or abs(a.cs - b.cs) > max_chars:
                 continue
             for label in allowed_relations(a.label, b.label):
                 if RELATION_TYPES[label].symmetric and a.i > b.i:
@@ -94,7 +95,8 @@ class PairScorer:
     def _span_bodies(self, v: View, lo: Ent, hi: Ent) -> List[str]:
         """Bodies of the text between the entities ``lo`` (first) and ``hi`` and just around them."""
         between = v.C[lo.ce : hi.cs]
-        n_between = sum(1 for e in v.ents if lo.ce <= e.cs and e.ce <= hi.cs)
+        # the view's entities are sorted by start: those between lie between the two indices
+        n_between = sum(1 for e in v.ents[lo.i + 1:hi.i] if lo.ce <= e.cs and e.ce <= hi.cs)
         f = [
             f"dist={_bucket(len(between))}",
             f"same_sent={lo.sent == hi.sent}",

@@ -40,11 +40,18 @@ def span_limits() -> Tuple[Dict[str, int], str, int]:
     return limits, str(settings["never_inside"]), int(settings["max_rounds"])
 
 
+@lru_cache(maxsize=1)
+def _sentence_end() -> "re.Pattern[str]":
+    return re.compile("[" + re.escape(span_limits()[1]) + "]")
+
+
 def invalid_spans(text: str, spans: Sequence[Span]) -> List[Span]:
     """The spans of ``spans`` longer than their label's limit or holding a sentence end."""
-    limits, never, _ = span_limits()
+    limits = span_limits()[0]
+    stop = _sentence_end().search
+    # a span is never longer in units than in characters: count units only past the limit
     return [(s, e, label) for s, e, label in spans
-            if span_length(text[s:e]) > limits.get(label, len(text)) or any(ch in never for ch in text[s:e])]
+            if (e - s > limits.get(label, e - s) and span_length(text[s:e]) > limits[label]) or stop(text, s, e)]
 
 
 def tags_within_limits(crf: CompiledCRF, text: str, ids: np.ndarray,
