@@ -62,6 +62,7 @@ train: install
 	$(PY) training/prepare_ner_data.py --gold corpus/gold.jsonl --out $(ASSETS)
 	$(PY) training/build_clusters.py -o $(OUTPUT)/clusters/bigram_clusters.npz
 	$(PY) training/build_name_stoplists.py
+	$(PY) training/build_county_forms.py
 	$(PY) training/train_crf.py --train $(ASSETS)/ner_train --dev $(ASSETS)/ner_dev --output $(OUTPUT)/crf \
 		--lexicon-folds 5 --lexicon-fold-block 100 --drop-public-matches --scheme biluo --max-iterations 200 \
 		--clusters $(OUTPUT)/clusters/bigram_clusters.npz

@@ -28,7 +28,7 @@ def test_a_name_after_a_title(text: str, expected: List[str]) -> None:
     "其他成员国一道推动合作。",           # 成员 is left out of the titles
     "镇长王小明华在开会",                 # no character that follows names within three characters
     "局长",                               # the text ends at the title
-    "学习总书记关于加强作风建设的论述。",   # 关 is a surname, but 关于 a common word (person_stoplists)
+    "学习总书记关于加强作风建设的论述。",   # 关 is a surname, but 关于 a common word (word_stoplists)
     "看到总书记来了，群众欢呼。",         # 来 is mostly a verb, never a name's first character here
     "请有关部门负责人和专家，介绍情况。", # 和 is mostly a conjunction
     "这几天，记者来到一家企业。",
@@ -100,7 +100,7 @@ def test_crf_ner_adds_people_unless_told_not_to(default_nlp: Any) -> None:
 
 
 def test_the_shipped_stoplists_are_what_the_builder_writes(tmp_path: Any) -> None:
-    """``data/person_stoplists.jsonl`` is reproduced from People's Daily by its script (one source)."""
+    """``data/word_stoplists.jsonl`` is reproduced from People's Daily by its script (one source)."""
     import subprocess
     import sys
     from pathlib import Path
@@ -109,4 +109,4 @@ def test_the_shipped_stoplists_are_what_the_builder_writes(tmp_path: Any) -> Non
     out = tmp_path / "stop.jsonl"
     subprocess.run([sys.executable, str(root / "training/build_name_stoplists.py"), "-o", str(out)], check=True,
                    capture_output=True)
-    assert out.read_bytes() == (root / "ner/components/data/person_stoplists.jsonl").read_bytes()
+    assert out.read_bytes() == (root / "ner/components/data/word_stoplists.jsonl").read_bytes()

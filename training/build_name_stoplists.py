@@ -2,7 +2,7 @@
 
     python training/build_name_stoplists.py [--min-word-count 10 --max-surname-share 0.05]
 
-Writes ``ner/components/data/person_stoplists.jsonl``, read by :mod:`ner.components.person_names`:
+Writes ``ner/components/data/word_stoplists.jsonl``, read by :mod:`ner.components.person_names`:
 
 * ``ambiguous_surnames``: characters of the surname list that People's Daily tags as a surname (nr) in
   fewer than ``--max-surname-share`` of their one-character tokens and that are mostly a function word
@@ -33,7 +33,7 @@ from ner.settings import corpus_path  # noqa: E402
 
 #: People's Daily tags (first letter) of function words: conjunction, preposition, adverb, auxiliary, pronoun, direction
 FUNCTION_TAGS = frozenset("cpdurf")
-OUT = Path(__file__).resolve().parent.parent / "ner/components/data/person_stoplists.jsonl"
+OUT = Path(__file__).resolve().parent.parent / "ner/components/data/word_stoplists.jsonl"
 
 
 def main() -> int:

@@ -8,7 +8,7 @@ An article also names a person many times (方勤 … 方勤还 …) and the mod
 a name the document tags as PERSON is PERSON at its other, untagged occurrences. Surnames, the
 characters that may follow a name and the exceptions are data (``data/person_names.jsonl``); so are the
 words a name does not start with and the surname characters that are mostly function words, read off
-People's Daily by ``training/build_name_stoplists.py`` (``data/person_stoplists.jsonl``: 总书记关于加强,
+People's Daily by ``training/build_name_stoplists.py`` (``data/word_stoplists.jsonl``: 总书记关于加强,
 负责人和专家 hold no name, and a stray PERSON 代表 is not spread).
 """
 from __future__ import annotations
@@ -33,7 +33,7 @@ class _Data:
         self.surnames: FrozenSet[str] = frozenset(str(merged["surnames"]))
         self.double_surnames: FrozenSet[str] = frozenset(merged["double_surnames"])  # type: ignore[arg-type]
         self.after_name: FrozenSet[str] = frozenset(str(merged["after_name"]))
-        stop = data_settings("person_stoplists.jsonl")
+        stop = data_settings("word_stoplists.jsonl")
         #: words (关于, 来到, 代表 …) a name after a title does not start with, and names that are not spread
         self.common_words: FrozenSet[str] = frozenset(stop["common_words"])  # type: ignore[arg-type]
         #: surname characters that are mostly function words (和, 向, 都 …): no name after a title starts with one

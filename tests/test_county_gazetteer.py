@@ -1,0 +1,61 @@
+"""County-level places in the tagging lexicon (``crf_ner.county_places``, ``data/counties_cn.jsonl``)."""
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from ner.components.crf_lexicon import Lexicon
+from ner.components.crf_ner import (GAZETTEER_BUCKET, _county_settings, county_places, county_short_form,
+                                    county_short_forms, with_gazetteer)
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+@pytest.mark.parametrize("name, short", [
+    ("宁乡市", "宁乡"), ("衡南县", "衡南"), ("攸县", "攸"),
+    ("江华瑶族自治县", "江华"), ("双江拉祜族佤族布朗族傣族自治县", "双江"), ("莫力达瓦达斡尔族自治旗", "莫力达瓦"),
+    ("鄂温克族自治旗", ""),  # nothing but the people: no short form
+    ("岳麓区", ""), ("敖汉旗", ""),  # districts and banners keep their suffix
+])
+def test_short_forms(name: str, short: str) -> None:
+    assert county_short_form(name, _county_settings()) == short
+
+
+def test_places_hold_full_names_and_safe_short_forms() -> None:
+    places = set(county_places())
+    assert {"岳麓区", "宁乡市", "宁乡", "衡南县", "衡南", "江华瑶族自治县", "江华", "珠晖区", "敖汉旗"} <= places
+    assert "岳麓" not in places       # a district has no short form (岳麓山)
+    assert "攸" not in places         # one character
+    assert "长子" not in places and "长子县" in places  # People's Daily: mostly "eldest son" (not_short_forms)
+    assert "江山" not in places and "江山市" in places  # a common word
+    assert "城区" not in places       # too generic (not_places)
+    assert len(places) > 4000
+
+
+def test_the_lexicon_gets_full_names_reliable_and_short_forms_less_so() -> None:
+    lexicon = with_gazetteer(Lexicon({"浏阳": {"ORG": "m"}}))
+    assert lexicon.entries["衡南县"] == {"LOC": GAZETTEER_BUCKET}
+    assert lexicon.entries["衡南"] == {"LOC": _county_settings()["short_form_bucket"]} != {"LOC": GAZETTEER_BUCKET}
+    assert lexicon.entries["浏阳"] == {"ORG": "m"}  # what the training data says wins
+    assert "衡南" in county_short_forms() and "衡南县" not in county_short_forms()
+
+
+def test_the_shipped_short_form_exclusions_are_what_the_builder_writes(tmp_path: Path) -> None:
+    data = ROOT / "ner/components/data/counties_cn.jsonl"
+    copy = tmp_path / "counties.jsonl"
+    copy.write_bytes(data.read_bytes())
+    subprocess.run([sys.executable, str(ROOT / "training/build_county_forms.py"), "--data", str(copy)], check=True,
+                   capture_output=True)
+    assert copy.read_bytes() == data.read_bytes()
+
+
+def test_the_pipeline_finds_a_county_by_its_short_form() -> None:
+    import ner
+
+    text = "在府谷，煤炭产业加快转型。"
+    without = ner.load(config={"components": {"crf_ner": {"gazetteer": False}}})
+    assert ("府谷", "LOC") not in [(e.text, e.label_) for e in without(text).ents]
+    assert ("府谷", "LOC") in [(e.text, e.label_) for e in ner.load()(text).ents]
