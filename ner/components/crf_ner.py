@@ -124,7 +124,7 @@ def split_org_at_verb(text: str, start: int, end: int) -> List[Tuple[int, int, s
             continue
         if verb in between and not (name[:k].endswith(heads) and name.endswith(heads)):
             continue
-        left = "LOC" if name[:k] in gazetteer_places() else "ORG"
+        left = "LOC" if name[:k] in gazetteer_place_set() else "ORG"
         out = [(start, start + k, left)]
         if name.endswith(heads):
             out.append((start + k + len(verb), end, "ORG"))
@@ -213,6 +213,12 @@ def _without_open_bracket(text: str, span: Tuple[int, int, str]) -> List[Tuple[i
 
 #: reliability bucket of the gazetteer's places in the lexicon (that of names tagged >= 70% of the time)
 GAZETTEER_BUCKET = "h"
+
+
+@lru_cache(maxsize=1)
+def gazetteer_place_set() -> FrozenSet[str]:
+    """:func:`gazetteer_places` as a set, for membership tests."""
+    return frozenset(gazetteer_places())
 
 
 @lru_cache(maxsize=1)
