@@ -150,7 +150,7 @@ def test_touching_one_character_places_become_one_loc(default_nlp: Any) -> None:
 def test_the_place_gazetteer_completes_the_lexicon_when_tagging(default_nlp: Any, tmp_path: Path) -> None:
     """Prefecture-level cities the training entities missed are looked up as LOC (data/places_cn.jsonl);
     the lexicon saved with the model stays the model's own, and ``gazetteer=False`` tags with it alone."""
-    from ner.components.crf_ner import GAZETTEER_BUCKET, gazetteer_places
+    from ner.components.crf_ner import GAZETTEER_BUCKET, county_short_forms, gazetteer_places
 
     crf = default_nlp.get_pipe("crf_ner")
     assert {"汕尾", "汕尾市", "广东省", "新疆维吾尔自治区"} <= set(gazetteer_places())
@@ -158,7 +158,9 @@ def test_the_place_gazetteer_completes_the_lexicon_when_tagging(default_nlp: Any
     tagging = crf.tagging_lexicon()
     assert tagging is crf.tagging_lexicon()  # built once
     missing = [n for n in gazetteer_places() if n not in own.entries]
-    assert missing and all(tagging.entries[n] == {"LOC": GAZETTEER_BUCKET} for n in missing)
+    shorts = set(county_short_forms())  # county short forms: less reliable (test_county_gazetteer.py)
+    assert "承德" not in shorts  # a prefecture-level city, though 承德县 is a county too
+    assert missing and all(tagging.entries[n] == {"LOC": GAZETTEER_BUCKET} for n in missing if n not in shorts)
     assert all(tagging.entries[n] == e for n, e in own.entries.items())  # the model's entries win
     crf.to_disk(tmp_path / "crf")
     from ner.components.crf_lexicon import read_lexicon

@@ -260,6 +260,7 @@ def county_short_forms() -> Tuple[str, ...]:
     """The short forms among :func:`county_places` (宁乡, 衡南): often also part of other words (巩固安宁,
     重庆东至黔江), so the lexicon gets them at the reliability ``short_form_bucket``, below the full names'."""
     full = {n for row in data_rows("counties_cn.jsonl") for n in row.get("counties", ())}
+    full.update(n for row in data_rows("places_cn.jsonl") for n in row.get("places", ()))  # 承德 is a city too
     return tuple(n for n in county_places() if n not in full)
 
 
