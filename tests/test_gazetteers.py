@@ -1,4 +1,4 @@
-"""County-level places in the tagging lexicon (``crf_ner.county_places``, ``data/counties_cn.jsonl``)."""
+"""Places and sector terms the tagging lexicon is completed with (``crf_ner.with_gazetteer``: ``data/counties_cn.jsonl``, ``data/sectors_cn.jsonl``)."""
 from __future__ import annotations
 
 import subprocess
@@ -59,3 +59,17 @@ def test_the_pipeline_finds_a_county_by_its_short_form() -> None:
     without = ner.load(config={"components": {"crf_ner": {"gazetteer": False}}})
     assert ("府谷", "LOC") not in [(e.text, e.label_) for e in without(text).ents]
     assert ("府谷", "LOC") in [(e.text, e.label_) for e in ner.load()(text).ents]
+
+
+def test_sector_terms_join_the_lexicon_at_low_reliability_without_overriding_it() -> None:
+    from ner.components.crf_ner import sector_terms
+    from ner.components.data_files import data_settings
+
+    terms = set(sector_terms())
+    assert len(terms) > 2000 and {"光伏玻璃", "跨境电商"} & terms
+    assert not {"产业", "企业", "项目"} & terms  # never a bare generic word (GUIDELINES)
+    term = next(t for t in sorted(terms))
+    lexicon = with_gazetteer(Lexicon({term: {"ORG": "h"}}))
+    assert lexicon.entries[term] == {"ORG": "h"}  # what the training data says wins
+    other = next(t for t in sorted(terms) if t != term and t not in county_places())
+    assert with_gazetteer(Lexicon({})).entries[other] == {"SECTOR": data_settings("sectors_cn.jsonl")["bucket"]}
