@@ -73,3 +73,16 @@ def test_sector_terms_join_the_lexicon_at_low_reliability_without_overriding_it(
     assert lexicon.entries[term] == {"ORG": "h"}  # what the training data says wins
     other = next(t for t in sorted(terms) if t != term and t not in county_places())
     assert with_gazetteer(Lexicon({})).entries[other] == {"SECTOR": data_settings("sectors_cn.jsonl")["bucket"]}
+
+
+def test_organisation_names_join_the_lexicon_as_org() -> None:
+    from ner.components.crf_ner import NAME_LISTS, listed_names
+    from ner.components.data_files import data_settings
+
+    assert NAME_LISTS["orgs_cn.jsonl"] == "ORG"
+    names = set(listed_names("orgs_cn.jsonl"))
+    assert len(names) > 2000
+    lexicon = with_gazetteer(Lexicon({}))
+    bucket = data_settings("orgs_cn.jsonl")["bucket"]
+    sample = [n for n in sorted(names) if n not in county_places() and n not in set(listed_names("sectors_cn.jsonl"))][:50]
+    assert sample and all(lexicon.entries[n] == {"ORG": bucket} for n in sample)
