@@ -86,3 +86,16 @@ def test_organisation_names_join_the_lexicon_as_org() -> None:
     bucket = data_settings("orgs_cn.jsonl")["bucket"]
     sample = [n for n in sorted(names) if n not in county_places() and n not in set(listed_names("sectors_cn.jsonl"))][:50]
     assert sample and all(lexicon.entries[n] == {"ORG": bucket} for n in sample)
+
+
+def test_place_lists_join_the_lexicon_as_loc() -> None:
+    from ner.components.crf_ner import NAME_LISTS, listed_names
+    from ner.components.data_files import data_settings
+
+    lexicon = with_gazetteer(Lexicon({}))
+    for name in ("world_places.jsonl", "china_places.jsonl"):
+        assert NAME_LISTS[name] == "LOC"
+        names = listed_names(name)
+        assert len(names) > 1500 and not {"东区", "片区"} & set(names)
+        first = {n: lexicon.entries[n] for n in names[:200]}
+        assert {"LOC": data_settings(name)["bucket"]} in first.values()
