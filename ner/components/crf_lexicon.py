@@ -67,6 +67,8 @@ class Lexicon:
         self._heads = {s[:2] for s in self.entries if s}  # an empty entry never matches
         self._head_table: Optional[IntTable] = None  # built on the first scan
         self._single_heads = any(len(h) == 1 for h in self._heads)
+        #: entry -> its matches' (offset, feature) pairs, built as entries are met (entries never change)
+        self._offsets: Dict[str, Tuple[Tuple[int, str], ...]] = {}
 
     def __len__(self) -> int:
         return len(self.entries)
@@ -109,15 +111,27 @@ class Lexicon:
         """``(position, lx=LABEL-POS-BUCKET)`` for every match of the normalised text ``norm`` and
         every character it covers (POS: B, I, E, or S for a one-character match)."""
         out: Set[Tuple[int, str]] = set()
-        for start, end, label, bucket in self.matches(norm):
-            if end - start == 1:
-                out.add((start, f"lx={label}-S-{bucket}"))
-                continue
-            out.add((start, f"lx={label}-B-{bucket}"))
-            inner = f"lx={label}-I-{bucket}"
-            out.update((k, inner) for k in range(start + 1, end - 1))
-            out.add((end - 1, f"lx={label}-E-{bucket}"))
+        cache = self._offsets
+        for start, end in self.found(norm):
+            surface = norm[start:end]
+            offsets = cache.get(surface)
+            if offsets is None:
+                offsets = cache[surface] = self._surface_features(surface)
+            out.update((start + k, f) for k, f in offsets)
         return out
+
+    def _surface_features(self, surface: str) -> Tuple[Tuple[int, str], ...]:
+        """``(offset, feature)`` of every character of an entry's match, for each of its labels."""
+        n = len(surface)
+        out: List[Tuple[int, str]] = []
+        for label, bucket in self.entries[surface].items():
+            if n == 1:
+                out.append((0, f"lx={label}-S-{bucket}"))
+                continue
+            out.append((0, f"lx={label}-B-{bucket}"))
+            out.extend((k, f"lx={label}-I-{bucket}") for k in range(1, n - 1))
+            out.append((n - 1, f"lx={label}-E-{bucket}"))
+        return tuple(out)
 
     def features(self, norm: str) -> List[List[str]]:
         """Per character of ``norm``: its :meth:`feature_positions` features, sorted."""
