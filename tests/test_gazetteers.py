@@ -88,14 +88,14 @@ def test_organisation_names_join_the_lexicon_as_org() -> None:
     assert sample and all(lexicon.entries[n] == {"ORG": bucket} for n in sample)
 
 
-def test_place_lists_join_the_lexicon_as_loc() -> None:
+def test_place_and_people_lists_join_the_lexicon() -> None:
     from ner.components.crf_ner import NAME_LISTS, listed_names
     from ner.components.data_files import data_settings
 
     lexicon = with_gazetteer(Lexicon({}))
-    for name in ("world_places.jsonl", "china_places.jsonl"):
-        assert NAME_LISTS[name] == "LOC"
+    for name, label in (("world_places.jsonl", "LOC"), ("china_places.jsonl", "LOC"), ("people_cn.jsonl", "PERSON")):
+        assert NAME_LISTS[name] == label
         names = listed_names(name)
-        assert len(names) > 1500 and not {"东区", "片区"} & set(names)
+        assert len(names) > 1500 and not {"东区", "片区", "钟山"} & set(names)  # no generic words, no common words
         first = {n: lexicon.entries[n] for n in names[:200]}
-        assert {"LOC": data_settings(name)["bucket"]} in first.values()
+        assert {label: data_settings(name)["bucket"]} in first.values()

@@ -288,7 +288,7 @@ def county_places() -> Tuple[str, ...]:
 
 #: the name lists that complete the tagging lexicon besides the places: data file -> label
 NAME_LISTS: Dict[str, str] = {"sectors_cn.jsonl": "SECTOR", "orgs_cn.jsonl": "ORG", "world_places.jsonl": "LOC",
-                              "china_places.jsonl": "LOC"}
+                              "china_places.jsonl": "LOC", "people_cn.jsonl": "PERSON"}
 
 
 @lru_cache(maxsize=None)
@@ -309,7 +309,7 @@ def with_gazetteer(lexicon: Lexicon) -> Lexicon:
     珠晖区), which the model then rarely finds (dev LOC recall 0.870 -> 0.885 with the cities, 0.892 ->
     0.903 with the counties); and each name of the lists of :data:`NAME_LISTS` it lacks (sector terms,
     organisations: of low reliability, the context decides whether a mention is one; other places in
-    China and places abroad) with the reliability its file gives."""
+    China, places abroad, public figures) with the reliability its file gives."""
     entries = dict(lexicon.entries)
     shorts = frozenset(county_short_forms())
     short_bucket = str(_county_settings()["short_form_bucket"])
