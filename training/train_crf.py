@@ -148,7 +148,7 @@ def main() -> None:
     ap.add_argument("--clusters", type=Path, default=None,
                     help="add bigram cluster features from this file (training/build_clusters.py); copied beside the model")
     ap.add_argument("--gazetteer", action="store_true",
-                    help="train with the place gazetteer in each fold's lexicon (ner/components/data/places_cn.jsonl), as crf_ner tags")
+                    help="train with the gazetteers in each fold's lexicon (crf_ner.with_gazetteer: places, sector terms, organisations, people), as crf_ner tags")
     ap.add_argument("--corpus-places", action="store_true",
                     help="relabel the public texts' one-character places to corpus decision 51 before training")
     ap.add_argument("--public-empty-share", type=float, default=1.0,
@@ -240,7 +240,7 @@ def main() -> None:
         # train with the lexicon crf_ner tags with: each fold's view plus the place gazetteer (the shipped
         # lexicon stays the training entities'; the component adds the gazetteer when it loads)
         lexicons = per_view(lexicons, with_gazetteer)
-        print(f"gazetteer: {len(gazetteer_places()):,} places added to each fold's lexicon", file=sys.stderr)
+        print(f"gazetteer: {len(gazetteer_places()):,} places and the name lists of crf_ner.NAME_LISTS in each fold's lexicon", file=sys.stderr)
     if args.words:
         words = word_lexicon(people_daily_words())
         print(f"word lexicon: {len(words):,} words", file=sys.stderr)
