@@ -150,7 +150,7 @@ def test_touching_one_character_places_become_one_loc(default_nlp: Any) -> None:
 def test_the_place_gazetteer_completes_the_lexicon_when_tagging(default_nlp: Any, tmp_path: Path) -> None:
     """Prefecture-level cities the training entities missed are looked up as LOC (data/places_cn.jsonl);
     the lexicon saved with the model stays the model's own, and ``gazetteer=False`` tags with it alone."""
-    from ner.components.crf_ner import GAZETTEER_BUCKET, county_short_forms, gazetteer_places
+    from ner.components.gazetteer import GAZETTEER_BUCKET, county_short_forms, gazetteer_places
 
     crf = default_nlp.get_pipe("crf_ner")
     assert {"汕尾", "汕尾市", "广东省", "新疆维吾尔自治区"} <= set(gazetteer_places())

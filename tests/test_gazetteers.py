@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 
 from ner.components.crf_lexicon import Lexicon
-from ner.components.crf_ner import (GAZETTEER_BUCKET, _county_settings, county_places, county_short_form,
-                                    county_short_forms, with_gazetteer)
+from ner.components.gazetteer import (GAZETTEER_BUCKET, _county_settings, county_places, county_short_form,
+                                      county_short_forms, with_gazetteer)
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -62,7 +62,7 @@ def test_the_pipeline_finds_a_county_by_its_short_form() -> None:
 
 
 def test_sector_terms_join_the_lexicon_at_low_reliability_without_overriding_it() -> None:
-    from ner.components.crf_ner import sector_terms
+    from ner.components.gazetteer import sector_terms
     from ner.components.data_files import data_settings
 
     terms = set(sector_terms())
@@ -76,7 +76,7 @@ def test_sector_terms_join_the_lexicon_at_low_reliability_without_overriding_it(
 
 
 def test_organisation_names_join_the_lexicon_as_org() -> None:
-    from ner.components.crf_ner import NAME_LISTS, listed_names
+    from ner.components.gazetteer import NAME_LISTS, listed_names
     from ner.components.data_files import data_settings
 
     assert NAME_LISTS["orgs_cn.jsonl"] == "ORG"
@@ -89,7 +89,7 @@ def test_organisation_names_join_the_lexicon_as_org() -> None:
 
 
 def test_place_and_people_lists_join_the_lexicon() -> None:
-    from ner.components.crf_ner import NAME_LISTS, listed_names
+    from ner.components.gazetteer import NAME_LISTS, listed_names
     from ner.components.data_files import data_settings
 
     lexicon = with_gazetteer(Lexicon({}))

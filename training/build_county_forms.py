@@ -18,7 +18,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from ner.components.crf_ner import county_short_form  # noqa: E402
+from ner.components.gazetteer import county_short_form  # noqa: E402
 from ner.corpus.public.people_daily import iter_paragraphs, parse_line  # noqa: E402
 from ner.settings import corpus_path  # noqa: E402
 

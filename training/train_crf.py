@@ -30,7 +30,8 @@ from ner.components.crf_features import WINDOWS, write_feature_config
 from ner.components.crf_clusters import CLUSTERS_FILE, BigramClusters
 from ner.components.crf_lexicon import (LEXICON_FILE, Lexicon, jackknife_lexicons, text_fold, word_lexicon,
                                        write_lexicon)
-from ner.components.crf_ner import gazetteer_places, join_place_abbreviations, with_gazetteer
+from ner.components.crf_ner import join_place_abbreviations
+from ner.components.gazetteer import gazetteer_places, with_gazetteer
 from ner.corpus.public import PUBLIC_LABELS
 from ner.text.charmap import normalize_chars
 from ner.schema import ENTITY_LABELS
