@@ -6,7 +6,7 @@ or ``HYPOTHESIS_PROFILE=fuzz``) runs >= 10,000 examples per test that does not f
 from __future__ import annotations
 
 import os
-from typing import Any
+from typing import Any, Callable, List, Sequence, Tuple
 
 import pytest
 from hypothesis import HealthCheck, settings
@@ -26,3 +26,25 @@ def default_nlp() -> Any:
     import ner
 
     return ner.load()
+
+
+@pytest.fixture
+def crf_ents(default_nlp: Any) -> Callable[..., List[Tuple[int, str, str]]]:
+    """``crf_ents(text, tags, **settings)``: the ``(start, text, label)`` of the entities ``crf_ner`` of the
+    default pipeline sets from the model's ``tags`` (``(position, tag)``) of ``text``, read with its
+    settings changed as given for this call only (``people=False``)."""
+    crf = default_nlp.get_pipe("crf_ner")
+
+    def run(text: str, tags: Sequence[Tuple[int, str]], **settings: bool) -> List[Tuple[int, str, str]]:
+        saved = {name: getattr(crf, name) for name in settings}
+        for name, value in settings.items():
+            setattr(crf, name, value)
+        try:
+            doc = default_nlp.make_doc(text)
+            crf._set_ents(doc, text, list(tags))
+            return [(e.start_char, e.text, e.label_) for e in doc.ents]
+        finally:
+            for name, value in saved.items():
+                setattr(crf, name, value)
+
+    return run

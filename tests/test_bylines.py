@@ -41,17 +41,9 @@ def test_running_text_is_not_a_byline(text: str) -> None:
     assert names(text) == []
 
 
-def test_the_component_puts_byline_names_in_place_of_what_the_model_made_of_them(default_nlp: Any) -> None:
-    crf = default_nlp.get_pipe("crf_ner")
+def test_the_component_puts_byline_names_in_place_of_what_the_model_made_of_them(crf_ents: Any) -> None:
     text = "湘江日报全媒体记者 李明远 欧阳倩 通讯员 周凯\n湘江银行今年放贷3亿元。"
-    doc = default_nlp.make_doc(text)
     o = text.index("欧阳倩")
-    crf._set_ents(doc, text, [(o, "B-LOC"), (o + 1, "L-LOC")])  # the model read 欧阳 as a place
-    assert [(e.text, e.label_) for e in doc.ents] == [("李明远", "PERSON"), ("欧阳倩", "PERSON"), ("周凯", "PERSON")]
-    crf.bylines = False
-    try:
-        doc = default_nlp.make_doc(text)
-        crf._set_ents(doc, text, [(o, "B-LOC"), (o + 1, "L-LOC")])
-        assert [(e.text, e.label_) for e in doc.ents] == [("欧阳", "LOC")]
-    finally:
-        crf.bylines = True
+    tags = [(o, "B-LOC"), (o + 1, "L-LOC")]  # the model read 欧阳 as a place
+    assert [(t, label) for _, t, label in crf_ents(text, tags)] == [("李明远", "PERSON"), ("欧阳倩", "PERSON"), ("周凯", "PERSON")]
+    assert [(t, label) for _, t, label in crf_ents(text, tags, bylines=False)] == [("欧阳", "LOC")]

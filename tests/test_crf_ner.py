@@ -118,7 +118,7 @@ def test_a_party_group_or_system_stays_with_its_org(default_nlp: Any) -> None:
     assert [e.text for e in doc.ents] == ["湘江集团党组", "人民银行系统"]
 
 
-def test_touching_one_character_places_become_one_loc(default_nlp: Any) -> None:
+def test_touching_one_character_places_become_one_loc(crf_ents: Any) -> None:
     """Decisions 7 and 51: 港澳 and 川渝 are one LOC each; a run led by 中 (中美, 中方) is not tagged;
     a one-character place on its own (在京) stays. MSRA tags each character, and ``join_places=False``
     keeps that convention."""
@@ -133,18 +133,9 @@ def test_touching_one_character_places_become_one_loc(default_nlp: Any) -> None:
     mixed = [(0, 1, "LOC"), (1, 2, "ORG"), (3, 5, "LOC"), (5, 6, "LOC")]
     assert join_place_abbreviations(text, mixed) == mixed
 
-    crf = default_nlp.get_pipe("crf_ner")
     tags = [(s, "U-LOC") for s, _, _ in singles]
-    doc = default_nlp.make_doc(text)
-    crf._set_ents(doc, text, tags)
-    assert [e.text for e in doc.ents] == ["港澳", "川渝", "京"]
-    crf.join_places = False
-    try:
-        doc = default_nlp.make_doc(text)
-        crf._set_ents(doc, text, tags)
-        assert [e.text for e in doc.ents] == list("港澳川渝京中美")
-    finally:
-        crf.join_places = True
+    assert [t for _, t, _ in crf_ents(text, tags)] == ["港澳", "川渝", "京"]
+    assert [t for _, t, _ in crf_ents(text, tags, join_places=False)] == list("港澳川渝京中美")
 
 
 def test_the_place_gazetteer_completes_the_lexicon_when_tagging(default_nlp: Any, tmp_path: Path) -> None:
@@ -272,19 +263,10 @@ def test_a_name_around_a_bracketed_place_is_one_span(text: str, spans: List[Tupl
     assert join_bracketed_names(text, spans) == expected
 
 
-def test_place_orgs_setting_keeps_msra_convention_when_off(default_nlp: Any) -> None:
+def test_place_orgs_setting_keeps_msra_convention_when_off(default_nlp: Any, crf_ents: Any) -> None:
     """``place_orgs``: on by default; off, a place before a body stays a LOC (MSRA's convention)."""
-    crf = default_nlp.get_pipe("crf_ner")
-    assert crf.place_orgs is True
+    assert default_nlp.get_pipe("crf_ner").place_orgs is True
     text = "湖南省长沙银行发布公告"
     tags = [(0, "B-LOC"), (1, "I-LOC"), (2, "L-LOC"), (3, "B-ORG"), (4, "I-ORG"), (5, "I-ORG"), (6, "L-ORG")]
-    doc = default_nlp.make_doc(text)
-    crf._set_ents(doc, text, tags)
-    assert [(e.text, e.label_) for e in doc.ents] == [("湖南省长沙银行", "ORG")]
-    crf.place_orgs = False
-    try:
-        doc = default_nlp.make_doc(text)
-        crf._set_ents(doc, text, tags)
-        assert [(e.text, e.label_) for e in doc.ents] == [("湖南省", "LOC"), ("长沙银行", "ORG")]
-    finally:
-        crf.place_orgs = True
+    assert [(t, label) for _, t, label in crf_ents(text, tags)] == [("湖南省长沙银行", "ORG")]
+    assert [(t, label) for _, t, label in crf_ents(text, tags, place_orgs=False)] == [("湖南省", "LOC"), ("长沙银行", "ORG")]

@@ -67,19 +67,10 @@ def test_spans_are_returned_sorted_and_unchanged_when_nothing_is_added() -> None
     assert complete_lists(text, spans) == spans
 
 
-def test_crf_ner_completes_lists_unless_told_not_to(default_nlp: Any) -> None:
+def test_crf_ner_completes_lists_unless_told_not_to(default_nlp: Any, crf_ents: Any) -> None:
     """The ``lists`` setting of ``crf_ner``: on by default, off keeps the model's tags."""
     text = "贷款投向茶叶、油茶等产业。"
-    crf = default_nlp.get_pipe("crf_ner")
-    assert crf.lists is True
+    assert default_nlp.get_pipe("crf_ner").lists is True
     tags = [(4, "B-SECTOR"), (5, "L-SECTOR")]
-    doc = default_nlp.make_doc(text)
-    crf._set_ents(doc, text, tags)
-    assert [(e.text, e.label_) for e in doc.ents] == [("茶叶", "SECTOR"), ("油茶", "SECTOR")]
-    crf.lists = False
-    try:
-        doc = default_nlp.make_doc(text)
-        crf._set_ents(doc, text, tags)
-        assert [e.text for e in doc.ents] == ["茶叶"]
-    finally:
-        crf.lists = True
+    assert [(t, label) for _, t, label in crf_ents(text, tags)] == [("茶叶", "SECTOR"), ("油茶", "SECTOR")]
+    assert [t for _, t, _ in crf_ents(text, tags, lists=False)] == ["茶叶"]

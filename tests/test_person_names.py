@@ -82,21 +82,12 @@ def test_nothing_to_add_returns_the_spans_sorted() -> None:
     assert with_named_people(text, spans) == sorted(spans)
 
 
-def test_crf_ner_adds_people_unless_told_not_to(default_nlp: Any) -> None:
+def test_crf_ner_adds_people_unless_told_not_to(default_nlp: Any, crf_ents: Any) -> None:
     """The ``people`` setting of ``crf_ner``: on by default, off keeps the model's tags."""
     text = "县长李红介绍，李红表示要加快发展。"
-    crf = default_nlp.get_pipe("crf_ner")
-    assert crf.people is True
-    doc = default_nlp.make_doc(text)
-    crf._set_ents(doc, text, [])
-    assert [(e.start_char, e.text, e.label_) for e in doc.ents] == [(2, "李红", "PERSON"), (7, "李红", "PERSON")]
-    crf.people = False
-    try:
-        doc = default_nlp.make_doc(text)
-        crf._set_ents(doc, text, [])
-        assert list(doc.ents) == []
-    finally:
-        crf.people = True
+    assert default_nlp.get_pipe("crf_ner").people is True
+    assert crf_ents(text, []) == [(2, "李红", "PERSON"), (7, "李红", "PERSON")]
+    assert crf_ents(text, [], people=False) == []
 
 
 def test_the_shipped_stoplists_are_what_the_builder_writes(tmp_path: Any) -> None:

@@ -84,18 +84,9 @@ def test_spans_inside_give_way_and_crossing_spans_win() -> None:
     assert place in out and out == sorted(out)
 
 
-def test_crf_ner_adds_quoted_names_unless_told_not_to(default_nlp: Any) -> None:
+def test_crf_ner_adds_quoted_names_unless_told_not_to(default_nlp: Any, crf_ents: Any) -> None:
     """The ``quoted`` setting of ``crf_ner``: on by default, off keeps the model's tags."""
     text = "县里推行“三访三问”工作法，效果明显。"
-    crf = default_nlp.get_pipe("crf_ner")
-    assert crf.quoted is True
-    doc = default_nlp.make_doc(text)
-    crf._set_ents(doc, text, [])
-    assert [(e.start_char, e.text, e.label_) for e in doc.ents] == [(4, "“三访三问”工作法", "PROGRAMME")]
-    crf.quoted = False
-    try:
-        doc = default_nlp.make_doc(text)
-        crf._set_ents(doc, text, [])
-        assert list(doc.ents) == []
-    finally:
-        crf.quoted = True
+    assert default_nlp.get_pipe("crf_ner").quoted is True
+    assert crf_ents(text, []) == [(4, "“三访三问”工作法", "PROGRAMME")]
+    assert crf_ents(text, [], quoted=False) == []
