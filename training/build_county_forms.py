@@ -19,7 +19,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from ner.components.gazetteer import county_short_form  # noqa: E402
-from ner.corpus.public.people_daily import iter_paragraphs, parse_line  # noqa: E402
+from ner.corpus.public.people_daily import iter_tagged_words  # noqa: E402
 from ner.settings import corpus_path  # noqa: E402
 
 DATA = Path(__file__).resolve().parent.parent / "ner/components/data/counties_cn.jsonl"
@@ -37,12 +37,9 @@ def main() -> int:
     shorts = {s for row in rows for name in row.get("counties", ()) if len(s := county_short_form(name, settings)) >= 2}
     place: Counter = Counter()
     other: Counter = Counter()
-    for line in iter_paragraphs(corpus_path("corpora/people_daily_1998/199801.txt")):
-        _pid, text, toks, _brackets = parse_line(line)
-        for a, b, tag, _br in toks:
-            w = text[a:b]
-            if w in shorts:
-                (place if tag == "ns" else other)[w] += 1
+    for w, tag in iter_tagged_words(corpus_path("corpora/people_daily_1998/199801.txt")):
+        if w in shorts:
+            (place if tag == "ns" else other)[w] += 1
     settings["not_short_forms"] = sorted(w for w in shorts if other[w] >= args.min_other and other[w] > place[w])
     lines[k] = json.dumps(settings, ensure_ascii=False)
     args.data.write_text("\n".join(lines) + "\n", encoding="utf-8")

@@ -28,7 +28,7 @@ from typing import Dict
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from ner.components.person_names import _data  # noqa: E402
-from ner.corpus.public.people_daily import iter_paragraphs, parse_line  # noqa: E402
+from ner.corpus.public.people_daily import iter_tagged_words  # noqa: E402
 from ner.settings import corpus_path  # noqa: E402
 
 #: People's Daily tags (first letter) of function words: conjunction, preposition, adverb, auxiliary, pronoun, direction
@@ -48,16 +48,14 @@ def main() -> int:
     as_surname: Counter = Counter()
     as_other: Counter = Counter()
     tags: Dict[str, Counter] = defaultdict(Counter)
-    for line in iter_paragraphs(corpus_path("corpora/people_daily_1998/199801.txt")):
-        _pid, text, toks, _brackets = parse_line(line)
-        for a, b, tag, _br in toks:
-            w = text[a:b]
-            if len(w) == 1:
-                (as_surname if tag == "nr" else as_other)[w] += 1
-                if tag != "nr":
-                    tags[w][tag[:1]] += 1
-            elif len(w) == 2 and tag != "nr":
-                words[w] += 1
+    for w, tag in iter_tagged_words(corpus_path("corpora/people_daily_1998/199801.txt")):
+        if len(w) == 1:
+            (as_surname if tag == "nr" else as_other)[w] += 1
+            if tag != "nr":
+                tags[w][tag[:1]] += 1
+        elif len(w) == 2 and tag != "nr":
+            words[w] += 1
+
     def share(c: str) -> float:
         return as_surname[c] / (as_surname[c] + as_other[c])
 

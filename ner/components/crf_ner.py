@@ -404,9 +404,11 @@ class CRFEntityRecognizer:
         for doc, text, ids in zip(docs, texts, tagged):
             if text:
                 spans = sparse_tags_to_spans(crf.tagged(ids), text)
-                if self.limits and invalid_spans(text, spans):  # rare: decode this one again
+                bad = invalid_spans(text, spans) if self.limits else []
+                if bad:  # rare: decode this one again
                     ids = tags_within_limits(crf, text, ids, lambda: crf.emissions(
-                        text, lexicon, brackets=self.features["brackets"], clusters=self.clusters, cues=self.features["cues"]))  # noqa: B023
+                        text, lexicon, brackets=self.features["brackets"], clusters=self.clusters, cues=self.features["cues"]),  # noqa: B023
+                        bad)
                     spans = sparse_tags_to_spans(crf.tagged(ids), text)
                 self._set_spans(doc, text, spans)
         return docs

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 from functools import lru_cache
-from typing import Callable, Dict, List, Sequence, Tuple
+from typing import Callable, Dict, List, Optional, Sequence, Tuple
 
 import numpy as np
 
@@ -54,12 +54,14 @@ def invalid_spans(text: str, spans: Sequence[Span]) -> List[Span]:
             if (e - s > limits.get(label, e - s) and span_length(text[s:e]) > limits[label]) or stop(text, s, e)]
 
 
-def tags_within_limits(crf: CompiledCRF, text: str, ids: np.ndarray,
-                       scores: Callable[[], np.ndarray]) -> np.ndarray:
+def tags_within_limits(crf: CompiledCRF, text: str, ids: np.ndarray, scores: Callable[[], np.ndarray],
+                       bad: Optional[List[Span]] = None) -> np.ndarray:
     """``ids`` (the best tags of ``text``) if they read no invalid span, else the best tags with each
     invalid span's label ruled out over its characters and sentence ends outside every name;
-    ``scores()`` gives the text's emission scores (computed only when needed)."""
-    bad = invalid_spans(text, sparse_tags_to_spans(crf.tagged(ids), text))
+    ``scores()`` gives the text's emission scores (computed only when needed), ``bad`` the invalid
+    spans of ``ids`` when the caller has them already."""
+    if bad is None:
+        bad = invalid_spans(text, sparse_tags_to_spans(crf.tagged(ids), text))
     if not bad:
         return ids
     _, never, rounds = span_limits()

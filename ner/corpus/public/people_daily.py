@@ -113,6 +113,15 @@ def iter_paragraphs(path: PathLike) -> Iterator[str]:
             yield line
 
 
+def iter_tagged_words(path: PathLike) -> Iterator[Tuple[str, str]]:
+    """Every ``(word, tag)`` token of 199801.txt, paragraph after paragraph (a person's name comes as two
+    ``nr`` tokens, surname and given name: 江/nr 泽民/nr)."""
+    for line in iter_paragraphs(path):
+        _pid, text, words, _brackets = parse_line(line)
+        for start, end, tag, _bracket in words:
+            yield text[start:end], tag
+
+
 def read_people_daily(
     path: PathLike,
     *,
