@@ -90,13 +90,22 @@ def with_named_people(text: str, spans: Sequence[Span]) -> List[Span]:
     untagged occurrence of a name the spans tag as PERSON (two to four Chinese characters)."""
     found = sorted(spans)
     added: List[Span] = []
+    # the characters any span covers: a name is added only where none is (a set of flags, not a scan
+    # of every span per candidate, which made a roster of thousands of names quadratic)
+    taken = bytearray(len(text) + 1)
+    for a, b, _ in found:
+        taken[a:b] = b"\x01" * (b - a)
 
     def free(s: int, e: int) -> bool:
-        return not any(a < e and s < b for a, b, _ in found) and not any(a < e and s < b for a, b, _ in added)
+        return taken.find(1, s, e) < 0
+
+    def add(s: int, e: int) -> None:
+        added.append((s, e, "PERSON"))
+        taken[s:e] = b"\x01" * (e - s)
 
     for s, e in titled_names(text):
         if free(s, e):
-            added.append((s, e, "PERSON"))
+            add(s, e)
     lo, hi = _SPREAD_LEN
     names = {text[s:e] for s, e, label in [*found, *added]
              if label == "PERSON" and lo <= e - s <= hi and _HAN.match(text[s:e]) and _spreads(text[s:e])}
@@ -104,7 +113,7 @@ def with_named_people(text: str, spans: Sequence[Span]) -> List[Span]:
         pos = text.find(name)
         while pos >= 0:
             if free(pos, pos + len(name)):
-                added.append((pos, pos + len(name), "PERSON"))
+                add(pos, pos + len(name))
             pos = text.find(name, pos + len(name))
     return sorted(found + added) if added else found
 

@@ -59,7 +59,9 @@ def tags_within_limits(crf: CompiledCRF, text: str, ids: np.ndarray, scores: Cal
     """``ids`` (the best tags of ``text``) if they read no invalid span, else the best tags with each
     invalid span's label ruled out over its characters and sentence ends outside every name;
     ``scores()`` gives the text's emission scores (computed only when needed), ``bad`` the invalid
-    spans of ``ids`` when the caller has them already."""
+    spans of ``ids`` when the caller has them already. Only a window around each invalid span is
+    decoded again (:func:`_windows`), joined to the path outside it by the transition scores, so a
+    long document full of such spans costs about what it costs to tag."""
     if bad is None:
         bad = invalid_spans(text, sparse_tags_to_spans(crf.tagged(ids), text))
     if not bad:
@@ -71,19 +73,47 @@ def tags_within_limits(crf: CompiledCRF, text: str, ids: np.ndarray, scores: Cal
     stops = np.array([i for i, ch in enumerate(text) if ch in never], dtype=np.int64)
     if len(stops):
         x[np.ix_(stops, named)] = RULED_OUT
-    columns = {label: np.array([k for k, t in enumerate(crf.labels) if t.partition("-")[2] == label], dtype=np.int64)
-               for label in {label for *_, label in bad}}
+    columns: Dict[str, np.ndarray] = {}
+    ids = np.array(ids, dtype=np.int64)
+    n = len(ids)
     for _ in range(rounds):
         for s, e, label in bad:
-            cols = columns.get(label)
-            if cols is None:
-                cols = columns[label] = np.array([k for k, t in enumerate(crf.labels) if t.partition("-")[2] == label], dtype=np.int64)
-            x[s:e, cols] = RULED_OUT
-        ids = crf.viterbi_one(x)
+            if label not in columns:
+                columns[label] = np.array([k for k, t in enumerate(crf.labels) if t.partition("-")[2] == label], dtype=np.int64)
+            x[s:e, columns[label]] = RULED_OUT
+        for a, b in _windows(ids, bad, outside):
+            part = x[a:b].copy()
+            if a > 0:
+                part[0] += crf.trans[ids[a - 1]]
+            if b < n:
+                part[-1] += crf.trans[:, ids[b]]
+            ids[a:b] = crf.viterbi_one(part)
         bad = invalid_spans(text, sparse_tags_to_spans(crf.tagged(ids), text))
         if not bad:
             break
     return ids
 
 
-__all__ = ["RULED_OUT", "invalid_spans", "span_length", "span_limits", "tags_within_limits"]
+#: characters decoded again on each side of an invalid span, at least (widened to the path's next O)
+WINDOW = 64
+
+
+def _windows(ids: np.ndarray, spans: Sequence[Span], outside: int) -> List[Tuple[int, int]]:
+    """``[a, b)`` around each span, ``WINDOW`` characters wider on each side and then widened until the
+    tag on each side of the window is ``outside`` (O); windows that meet are merged."""
+    n = len(ids)
+    out: List[Tuple[int, int]] = []
+    for s, e, _ in sorted(spans):
+        a, b = max(0, s - WINDOW), min(n, e + WINDOW)
+        while a > 0 and ids[a - 1] != outside:
+            a -= 1
+        while b < n and ids[b] != outside:
+            b += 1
+        if out and a <= out[-1][1]:
+            out[-1] = (out[-1][0], max(b, out[-1][1]))
+        else:
+            out.append((a, b))
+    return out
+
+
+__all__ = ["RULED_OUT", "WINDOW", "invalid_spans", "span_length", "span_limits", "tags_within_limits"]
