@@ -11,7 +11,7 @@ import re
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Dict, Iterable, Iterator, List, Optional, Tuple, Union
+from typing import Any, Dict, Iterable, Iterator, List, Optional, Sequence, Tuple, Union
 
 from .progress import counted
 from .inputs import InputError, iter_inputs
@@ -170,9 +170,11 @@ class Edge:
     example: str = ""
 
 
-def example_sentence(text: str, char: int) -> str:
-    """The guideline sentence containing ``char``, line breaks removed and stripped."""
-    offsets = guideline_sentences(text)
+def example_sentence(text: str, char: int, offsets: Optional[Sequence[Tuple[int, int]]] = None) -> str:
+    """The guideline sentence containing ``char``, line breaks removed and stripped (``offsets``: the
+    text's guideline sentences, when the caller has them already)."""
+    if offsets is None:
+        offsets = guideline_sentences(text)
     i = locate(offsets, char)
     if i < 0:
         return ""
@@ -202,6 +204,7 @@ class Graph:
         """Add one record's mentions (entities plus any relation endpoint not among them) and relations."""
         self.n_records += 1
         text, doc_id = rec["text"], str(rec["id"])
+        sentences: Optional[List[Tuple[int, int]]] = None  # split once, when a first example is needed
         seen = set()
         spans = list(rec["ents"]) + [r[k] for r in rec["relations"] for k in ("head", "tail")]
         for span in spans:
@@ -225,7 +228,9 @@ class Graph:
             if attrs.get("title"):
                 edge.titles.setdefault(str(attrs["title"]))
             if not edge.example:
-                edge.example = example_sentence(text, rel["head"]["start"])
+                if sentences is None:
+                    sentences = guideline_sentences(text)
+                edge.example = example_sentence(text, rel["head"]["start"], sentences)
 
     def node_rows(self) -> List[Dict[str, Any]]:
         """One dict per node, in first-seen order, with the columns of ``NODE_FIELDS``."""

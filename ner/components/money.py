@@ -80,9 +80,15 @@ class MoneyRules:
         if self.overwrite_ents:
             # a MONEY entity of the model that contains the match and is itself written as an amount is
             # kept: the model may have seen more of it than a pattern does (a range written 6.18-1/2美元)
-            held = [e for e in doc.ents if e.label_ == self.label and _is_amount(e.text)]
-            found = [f for f in found if not any(e.start <= f.start and f.end <= e.end for e in held)]
-            keep = [e for e in doc.ents if not any(e.start < f.end and f.start < e.end for f in found)]
+            # per token: the held amount covering it (doc.ents never overlap), and whether a match covers it
+            owner = [-1] * (len(doc) + 1)
+            for k, e in enumerate(x for x in doc.ents if x.label_ == self.label and _is_amount(x.text)):
+                owner[e.start:e.end] = [k] * (e.end - e.start)
+            found = [f for f in found if not (owner[f.start] >= 0 and owner[f.start] == owner[f.end - 1])]
+            matched = bytearray(len(doc) + 1)
+            for f in found:
+                matched[f.start:f.end] = b"\x01" * (f.end - f.start)
+            keep = [e for e in doc.ents if matched.find(1, e.start, e.end) < 0]
             doc.ents = filter_spans(keep + found)
         else:
             taken = {i for e in doc.ents for i in range(e.start, e.end)}

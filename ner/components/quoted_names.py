@@ -12,6 +12,7 @@ without the marks.
 """
 from __future__ import annotations
 
+import bisect
 import re
 from functools import lru_cache
 from typing import Dict, List, Pattern, Sequence, Tuple
@@ -68,10 +69,15 @@ def with_quoted_programmes(text: str, spans: Sequence[Span]) -> List[Span]:
     PROGRAMME: spans inside it give way to it, a span crossing its edges keeps its place and the name
     is not added."""
     out = sorted(spans)
+    longest = max((b - a for a, b, _ in out), default=0)
     for s, e in quoted_programmes(text) + titled_programmes(text):
-        if any(a < e and s < b and not (s <= a and b <= e) for a, b, _ in out):
+        # the spans that can touch [s, e) start in [s - longest, e): one slice of the sorted list, not all
+        lo, hi = bisect.bisect_left(out, (s - longest,)), bisect.bisect_left(out, (e,))
+        near = out[lo:hi]
+        if any(a < e and s < b and not (s <= a and b <= e) for a, b, _ in near):
             continue
-        out = sorted([sp for sp in out if not (s <= sp[0] and sp[1] <= e)] + [(s, e, "PROGRAMME")])
+        out[lo:hi] = sorted([sp for sp in near if not (s <= sp[0] and sp[1] <= e)] + [(s, e, "PROGRAMME")])
+        longest = max(longest, e - s)
     return out
 
 

@@ -172,6 +172,17 @@ class View:
         for e in self.ents:
             e.clause = max(0, bisect.bisect_right(starts, e.cs) - 1)
             e.sent = max(0, bisect.bisect_right(sstarts, e.cs) - 1)
+        #: the entities of each clause and of each sentence, in text order (rules look within one or a
+        #: few; scanning every entity of the document for each made long documents quadratic)
+        self.by_clause: Dict[int, List[Ent]] = {}
+        self.by_sent: Dict[int, List[Ent]] = {}
+        for e in self.ents:
+            self.by_clause.setdefault(e.clause, []).append(e)
+            self.by_sent.setdefault(e.sent, []).append(e)
+
+    def ents_in_sents(self, first: int, last: int) -> List[Ent]:
+        """The entities of sentences ``first`` … ``last`` (inclusive), in text order."""
+        return [e for si in range(max(0, first), last + 1) for e in self.by_sent.get(si, ())]
 
     def o2c(self, i: int) -> int:
         """Compact index of the first non-space char at or after original offset ``i``."""
@@ -299,15 +310,13 @@ class RuleEngine:
         for e in subj_prev:
             if ok(e):
                 return [e]
-        before = [e for e in v.ents if e.ce <= at and 0 <= sent - e.sent <= self.max_sentence_distance and ok(e)]
+        before = [e for e in v.ents_in_sents(sent - self.max_sentence_distance, sent) if e.ce <= at and ok(e)]
         return before[-1:] if before else []
 
     # -------------------------------------------------------------- main
     def run(self, v: View) -> List[Candidate]:
         out: List[Candidate] = []
-        by_clause: Dict[int, List[Ent]] = {}
-        for e in v.ents:
-            by_clause.setdefault(e.clause, []).append(e)
+        by_clause = v.by_clause
         own: Dict[int, Tuple[List[Ent], Optional[Dict[str, Any]], str]] = {
             ci: self._subject(v, ci, by_clause.get(ci, [])) for ci in range(len(v.clauses))
         }
@@ -486,8 +495,8 @@ class RuleEngine:
             c0, c1 = v.clauses[cj]
             for m in bene.finditer(v.C[c0:c1]) if bene else []:
                 ms, me = c0 + m.start(), c0 + m.end()
-                for e in v.ents:
-                    if e.clause != cj or e.cs < me:
+                for e in v.by_clause.get(cj, ()):
+                    if e.cs < me:
                         continue
                     g = v.C[me : e.cs]
                     if len(g.replace(MASK, "")) <= 8 and not any(ch in g for ch in _CLAUSE_PUNCT) and e.label in ("SECTOR", "ORG", "PERSON"):
@@ -497,7 +506,8 @@ class RuleEngine:
                         break
                 # 为其发放 …: 其 → the nearest person/org/sector before it
                 if v.C[me : me + 1] == "其" and cj == ci:
-                    prev = [e for e in v.ents if e.ce <= ms and e.label in ("PERSON", "SECTOR", "ORG") and si - e.sent <= self.max_sentence_distance and e not in actors]
+                    prev = [e for e in v.ents_in_sents(si - self.max_sentence_distance, si)
+                            if e.ce <= ms and e.label in ("PERSON", "SECTOR", "ORG") and e not in actors]
                     if prev:
                         borrowers.append(prev[-1])
         # SECTOR immediately before a strong trigger: "农户授信", "小微企业贷款"
@@ -524,7 +534,7 @@ class RuleEngine:
 
     def _amount(self, v: View, ci: int, trig: List[Tuple[int, int]], tail: Ent) -> Optional[int]:
         cs, ce = v.clauses[ci]
-        money = [e for e in v.ents if e.label == "MONEY" and e.clause == ci and not v.C[max(cs, e.cs - 2) : e.cs].endswith("用信")]
+        money = [e for e in v.by_clause.get(ci, ()) if e.label == "MONEY" and not v.C[max(cs, e.cs - 2) : e.cs].endswith("用信")]
         if not money:
             return None
         t0 = trig[0][0]
@@ -560,13 +570,13 @@ class RuleEngine:
             if len(word) == 1 and not re.search(r"提供|定制|发放|打造|办理|解决|量身|开发|推出|设计|授信|贷款|融资|服务", rest):
                 continue
             if near is None:
-                near = [e for e in v.ents if e.label == "PROGRAMME" and e.sent == si and ci - 1 <= e.clause <= ci and e.cs < ce]
+                near = [e for e in v.by_sent.get(si, ()) if e.label == "PROGRAMME" and ci - 1 <= e.clause <= ci and e.cs < ce]
             heads = [p for p in near if p.ce <= ms]
             head = heads[-1] if heads else None
             if head is None and progs:
                 head = progs[0]
             if head is None:
-                after = [p for p in v.ents if p.label == "PROGRAMME" and p.sent == si and p.cs >= tail.ce]
+                after = [p for p in v.by_sent.get(si, ()) if p.label == "PROGRAMME" and p.cs >= tail.ce]
                 if after and word in ("针对", "面向", "专为", "为"):
                     head = after[0]
             if head is None:
@@ -721,18 +731,18 @@ class RuleEngine:
             if not m:
                 continue
             si = v.clause_sent[ci]
-            inside = [e for e in v.ents if e.clause == ci and e.label == "LOC"]
+            inside = [e for e in v.by_clause.get(ci, ()) if e.label == "LOC"]
             if not inside:
                 continue
             cont = inside[-1]
             rc = self.r.loc_rank(cont.text)
             stop = ci + 1  # the scope runs to the end of the sentence or the next "在X，"
             while stop < len(v.clauses) and v.clause_sent[stop] == si and not any(
-                e.label == "LOC" and e.clause == stop and v.C[e.cs - 1 : e.cs] == "在" for e in v.ents
+                e.label == "LOC" and v.C[e.cs - 1 : e.cs] == "在" for e in v.by_clause.get(stop, ())
             ):
                 stop += 1
-            for e in v.ents:
-                if e.sent != si or not ci < e.clause < stop:
+            for e in (e for cj in range(ci + 1, stop) for e in v.by_clause.get(cj, ())):
+                if e.sent != si:
                     continue
                 if e.label == "ORG" or (e.label == "LOC" and rc is not None and (self.r.loc_rank(e.text) or 6) > rc):
                     out.append(Candidate("LOCATED_IN", e.i, cont.i, "located.sentence_scope"))

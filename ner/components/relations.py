@@ -24,7 +24,7 @@ from spacy.training import Example
 from ..tokenizer import doc_text
 from .. import relation as _relation  # noqa: F401  (registers doc._.relations)
 from ..relation import Relation, get_relations, set_relations
-from ..text.sentences import guideline_sentences, locate
+from ..text.sentences import guideline_sentences, locator
 from .relation_features import PairScorer, candidate_pairs, gold_labels
 from .relation_rules import Candidate, RuleEngine, RuleSet, View, is_cross_sentence
 
@@ -181,6 +181,7 @@ class RelationExtractor:
         cands = self._smallest_place_heads(v, cands)
         text = v.text  # the view holds Doc.text, which joins every token: never recompute it per relation
         sents = guideline_sentences(text)
+        sentence_of = locator(sents)
         out: List[Relation] = []
         for c in cands:
             head, tail = ents[c.head], ents[c.tail]
@@ -192,7 +193,7 @@ class RelationExtractor:
                 title = self._gap_title(v, c)
             if c.label == "HOLDS_POSITION" and not title:
                 continue  # a position needs a title
-            ev = sorted({sents[k] for k in (locate(sents, head.start_char), locate(sents, tail.start_char)) if 0 <= k < len(sents)})
+            ev = sorted({sents[k] for k in (sentence_of(head.start_char), sentence_of(tail.start_char)) if 0 <= k < len(sents)})
             out.append(
                 Relation(
                     label=c.label,

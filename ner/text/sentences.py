@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import bisect
 import re
-from typing import Iterable, List, Literal, Sequence, Tuple
+from typing import Callable, Iterable, List, Literal, Sequence, Tuple
 
 from ..schema import SENTENCE_END
 
@@ -126,9 +126,15 @@ def same_sentence(text: str, a: Offsets, b: Offsets) -> bool:
 
 def locate(offsets: Sequence[Offsets], char: int) -> int:
     """Index of the piece in ``offsets`` (sorted, non-overlapping) containing ``char``, else the
-    piece just before it (-1 when ``char`` precedes every piece)."""
+    piece just before it (-1 when ``char`` precedes every piece). For many lookups in the same
+    offsets use :func:`locator`, which sorts them out once."""
+    return locator(offsets)(char)
+
+
+def locator(offsets: Sequence[Offsets]) -> Callable[[int], int]:
+    """:func:`locate` over ``offsets`` for any ``char``, with the piece starts listed once."""
     starts = [s for s, _ in offsets]
-    return bisect.bisect_right(starts, char) - 1
+    return lambda char: bisect.bisect_right(starts, char) - 1
 
 
 def sentence_texts(text: str, offsets: Iterable[Offsets]) -> List[str]:
@@ -141,6 +147,7 @@ __all__ = [
     "CLOSERS",
     "guideline_sentences",
     "locate",
+    "locator",
     "same_sentence",
     "sentence_texts",
     "split_clauses",
