@@ -66,11 +66,11 @@ def tags_within_limits(crf: CompiledCRF, text: str, ids: np.ndarray, scores: Cal
         bad = invalid_spans(text, sparse_tags_to_spans(crf.tagged(ids), text))
     if not bad:
         return ids
-    _, never, rounds = span_limits()
+    rounds = span_limits()[2]
     x = np.array(scores(), dtype=float)
     outside = crf.labels.index("O")
     named = np.array([k for k in range(len(crf.labels)) if k != outside], dtype=np.int64)
-    stops = np.array([i for i, ch in enumerate(text) if ch in never], dtype=np.int64)
+    stops = np.array([m.start() for m in _sentence_end().finditer(text)], dtype=np.int64)
     if len(stops):
         x[np.ix_(stops, named)] = RULED_OUT
     columns: Dict[str, np.ndarray] = {}
