@@ -102,3 +102,22 @@ def test_adding_a_surface_that_has_another_label_is_refused(tmp_path):
         {"doc": "t1", "start": 0, "end": 2, "label": "SECTOR", "action": "add"}])
     assert report and "ENT ORG" in report[0]
     assert _spans(after) == _spans(before)
+
+
+def test_numbered_references_are_renumbered(tmp_path, monkeypatch):
+    """``小麦#3`` counts tagged occurrences: untagging the first one makes the same occurrence ``#2``."""
+    import apply_span_edits as tool
+
+    body = "ENT ORG 省农业银行\nENT SECTOR 小麦\nREL 省农业银行 LENDS_TO 小麦#3\n"
+    p = tmp_path / "batch_t.ann"
+    p.write_text("### id=t1\n" + body, encoding="utf-8")
+    edits = tmp_path / "edits.jsonl"
+    edits.write_text('{"doc": "t1", "start": 0, "end": 2, "label": "SECTOR", "action": "remove"}\n', encoding="utf-8")
+    third = [i for i in range(len(TEXT)) if TEXT.startswith("小麦", i)][2]
+    monkeypatch.setattr(tool, "source_for_id", lambda _id: "test")
+    monkeypatch.setattr(tool, "get_text", lambda _source, _id: TEXT)
+    assert tool.main([str(edits), str(p)]) == 0
+    assert "REL 省农业银行 LENDS_TO 小麦#2" in p.read_text(encoding="utf-8")
+    res = _resolved(parse_ann(p)[0][0])
+    assert _rels(res) == [("LENDS_TO", (TEXT.index("省农业银行"), TEXT.index("省农业银行") + 5), (third, third + 2))]
+    assert (0, 2, "SECTOR") not in _spans(res)

@@ -98,7 +98,7 @@ def edit_doc(ann: AnnDoc, lines: List[str], edits: List[dict], text: str, source
     rels = _rel_keys(old)
     used = {o for _t, h, t, a in rels.values() for o in (h, t, a) if o}
     wanted = set(spans)
-    for e in edits:
+    for e in sorted(edits, key=lambda x: x["action"] != "remove"):  # removals first: an add may replace one
         sp = (e["start"], e["end"], e["label"])
         if e["action"] == "remove":
             if sp not in wanted:
@@ -180,6 +180,22 @@ def main(argv: Optional[List[str]] = None) -> int:
             if ann.id not in olds:
                 continue
             text, source = texts[ann.id]
+            # first renumber the references that carry #N (their numbers count tagged occurrences, which
+            # the edits changed), from a resolution of the spans alone; then pin bare ones that moved
+            spans_only = _resolve(AnnDoc(ann.id, ann.line, ann.ents, ann.skips, []), text, source, str(tmp))
+            for rl, key_old in zip(ann.rels, _rel_keys(olds[ann.id]).values()):
+                _t, h, t, a = key_old
+                parts = flines[rl.line - 1].split()
+                if rl.head.n is not None:
+                    parts[1] = _pin(spans_only, h, rl.head.surface)
+                if rl.tail.n is not None:
+                    parts[3] = _pin(spans_only, t, rl.tail.surface)
+                if a and rl.amount and rl.amount.n is not None:
+                    parts = [p if not p.startswith("amount=") else "amount=" + _pin(spans_only, a, rl.amount.surface) for p in parts]
+                if parts != flines[rl.line - 1].split():
+                    flines[rl.line - 1] = " ".join(parts)
+            tmp.write_text("\n".join(flines), encoding="utf-8")
+            ann = next(x for x in parse_ann(tmp)[0] if x.id == ann.id)
             new = _resolve(ann, text, source, str(tmp))
             old_keys = list(_rel_keys(olds[ann.id]).values())
             new_keys = _rel_keys(new)
