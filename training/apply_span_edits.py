@@ -24,9 +24,7 @@ from typing import Dict, List, Optional, Set, Tuple
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from ner.corpus.ann import (  # noqa: E402
-    AnnDoc, EntLine, Ref, Resolved, SkipLine, TextIndex, _priority, compact, parse_ann, resolve,
-)
+from ner.corpus.ann import AnnDoc, RelLine, Resolved, TextIndex, _priority, compact, parse_ann, resolve  # noqa: E402
 from ner.corpus.sources import get_text, source_for_id  # noqa: E402
 
 Span = Tuple[int, int, str]  # start, end, label
@@ -139,6 +137,20 @@ def _pin(res: Resolved, offsets: Tuple[int, int], surface: str) -> str:
     return f"{surface}#{tagged.index(offsets) + 1}"
 
 
+def _repin(line: str, rl: RelLine, key: RelKey, res: Resolved, *, numbered_only: bool) -> str:
+    """The REL ``line`` with its head, tail and amount written ``surface#N`` for the occurrences of ``key``
+    under ``res``: only the references that already carry a number, or all of them."""
+    _t, h, t, a = key
+    parts = line.split()
+    if rl.head.n is not None or not numbered_only:
+        parts[1] = _pin(res, h, rl.head.surface)
+    if rl.tail.n is not None or not numbered_only:
+        parts[3] = _pin(res, t, rl.tail.surface)
+    if a and rl.amount and (rl.amount.n is not None or not numbered_only):
+        parts = [p if not p.startswith("amount=") else "amount=" + _pin(res, a, rl.amount.surface) for p in parts]
+    return line if parts == line.split() else " ".join(parts)
+
+
 def main(argv: Optional[List[str]] = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("edits", type=Path)
@@ -174,42 +186,25 @@ def main(argv: Optional[List[str]] = None) -> int:
         # -- pin relations that now resolve elsewhere, then verify
         tmp = path.with_suffix(".ann.tmp")
         tmp.write_text(new_text, encoding="utf-8")
-        anns2, _ = parse_ann(tmp)
         flines = new_text.split("\n")
-        for ann in anns2:
-            if ann.id not in olds:
-                continue
-            text, source = texts[ann.id]
-            # first renumber the references that carry #N (their numbers count tagged occurrences, which
-            # the edits changed), from a resolution of the spans alone; then pin bare ones that moved
-            spans_only = _resolve(AnnDoc(ann.id, ann.line, ann.ents, ann.skips, []), text, source, str(tmp))
-            for rl, key_old in zip(ann.rels, _rel_keys(olds[ann.id]).values()):
-                _t, h, t, a = key_old
-                parts = flines[rl.line - 1].split()
-                if rl.head.n is not None:
-                    parts[1] = _pin(spans_only, h, rl.head.surface)
-                if rl.tail.n is not None:
-                    parts[3] = _pin(spans_only, t, rl.tail.surface)
-                if a and rl.amount and rl.amount.n is not None:
-                    parts = [p if not p.startswith("amount=") else "amount=" + _pin(spans_only, a, rl.amount.surface) for p in parts]
-                if parts != flines[rl.line - 1].split():
-                    flines[rl.line - 1] = " ".join(parts)
-            tmp.write_text("\n".join(flines), encoding="utf-8")
-            ann = next(x for x in parse_ann(tmp)[0] if x.id == ann.id)
-            new = _resolve(ann, text, source, str(tmp))
-            old_keys = list(_rel_keys(olds[ann.id]).values())
-            new_keys = _rel_keys(new)
-            # relations keep their order: the i-th REL line of the new block is the i-th of the old
-            for (rl, key_old) in zip(ann.rels, old_keys):
-                if new_keys.get(rl.line) == key_old:
-                    continue
-                _t, h, t, a = key_old
-                parts = flines[rl.line - 1].split()
-                parts[1] = _pin(new, h, rl.head.surface)
-                parts[3] = _pin(new, t, rl.tail.surface)
-                if a and rl.amount:
-                    parts = [p if not p.startswith("amount=") else "amount=" + _pin(new, a, rl.amount.surface) for p in parts]
-                flines[rl.line - 1] = " ".join(parts)
+        # first renumber the references that carry #N (their numbers count tagged occurrences, which the
+        # edits changed), from a resolution of the spans alone; then pin the bare ones that moved.
+        # Relations keep their order: the i-th REL line of a block is the i-th of the old block.
+        for ann in parse_ann(tmp)[0]:
+            if ann.id in olds:
+                text, source = texts[ann.id]
+                spans_only = _resolve(AnnDoc(ann.id, ann.line, ann.ents, ann.skips, []), text, source, str(tmp))
+                for rl, key in zip(ann.rels, _rel_keys(olds[ann.id]).values()):
+                    flines[rl.line - 1] = _repin(flines[rl.line - 1], rl, key, spans_only, numbered_only=True)
+        tmp.write_text("\n".join(flines), encoding="utf-8")
+        for ann in parse_ann(tmp)[0]:
+            if ann.id in olds:
+                text, source = texts[ann.id]
+                res = _resolve(ann, text, source, str(tmp))
+                new_keys = _rel_keys(res)
+                for rl, key in zip(ann.rels, _rel_keys(olds[ann.id]).values()):
+                    if new_keys.get(rl.line) != key:
+                        flines[rl.line - 1] = _repin(flines[rl.line - 1], rl, key, res, numbered_only=False)
         new_text = "\n".join(flines)
         tmp.write_text(new_text, encoding="utf-8")
         anns3, _ = parse_ann(tmp)
