@@ -47,7 +47,7 @@ clean:
 # clusters of the raw news ~1 min, the CRF with its jackknifed lexicon and the clusters ~45 min, the
 # relation scorer ~1). The clusters leave out the text of the 140 articles that were dev when the embedded
 # clusters were built (training/cluster_exclude_ids.json), so they are rebuilt byte for byte; rebuilt
-# leaving out all 159 of today's dev articles they cost relations (docs/BENCHMARKS.md, session 13). The CRF
+# leaving out all 159 of today's dev articles they cost relations (docs/BENCHMARKS.md, sessions 12-13). The CRF
 # trains on all gold train articles (623). The relation scorer trains on the 405 train articles of
 # commit 58d8fd2 (training/relation_train_ids.json), which score higher on dev than all 504 or 623.
 ASSETS := training/assets
