@@ -17,15 +17,16 @@ import heapq
 import io
 import json
 import struct
+import weakref
 import zipfile
-from typing import Any, Callable, Dict, Iterable, List, Optional, Sequence, Tuple
+from typing import Any, Callable, Dict, Iterable, List, Optional, Sequence, Set, Tuple
 
 import numpy as np
 
 from ..text.charmap import char_table, normalize_chars
 from .crf_clusters import TEMPLATES as CLUSTER_TEMPLATES
 from .crf_clusters import BigramClusters
-from .crf_cues import cue_positions
+from .crf_cues import REACH, cue_feature, cue_reaches
 from .crf_features import bracket_positions, char_type
 from .crf_lexicon import Lexicon
 from .int_table import IntTable
@@ -74,6 +75,9 @@ class CompiledCRF:
         self.type_rows, self.t3_rows = type_rows, t3_rows
         self.string_rows = string_rows
         self.bias_row = bias_row
+        #: per lexicon, its entries' ``(offset, row)`` pairs; per cue word and side, its row at each distance
+        self._lexicon_cache: "weakref.WeakKeyDictionary[Lexicon, Dict[str, Tuple[Tuple[int, int], ...]]]" = weakref.WeakKeyDictionary()
+        self._cue_table: Dict[Tuple[str, str], Tuple[int, ...]] = {}
         #: cluster template -> row of each cluster number (the last entry: no cluster)
         self.cluster_rows = {name: t for name, t in (cluster_rows or {}).items() if (t != len(weights) - 1).any()}
         if len({len(t) for t in self.cluster_rows.values()}) > 1:  # emissions() indexes them all with one id array
@@ -253,19 +257,49 @@ class CompiledCRF:
         for col in cols[1:]:
             scores += np.take(self.weights, col, axis=0)
         scores += self._type_scores[_t3_key(typ[1:n + 1], typ[2:n + 2], typ[3:n + 3])]
-        extra: List[Tuple[int, int]] = []
         strings = self.string_rows
+        # (position, row) of the whole-string features, once each (a set, as the feature strings are):
+        # rows are looked up per lexicon entry and per cue word, not built as strings per character
+        extra: Set[Tuple[int, int]] = set()
         if lexicon is not None and len(lexicon) and strings:
-            extra.extend((i, strings[f]) for i, f in lexicon.feature_positions(norm) if f in strings)
+            extra |= self._lexicon_rows(lexicon, norm)
         if brackets and strings:
-            extra.extend((i, strings[f]) for i, f in bracket_positions(norm) if f in strings)
+            extra.update((i, strings[f]) for i, f in bracket_positions(norm) if f in strings)
         if cues and strings:
-            extra.extend((i, strings[f]) for i, f in cue_positions(norm) if f in strings)
+            extra |= self._cue_rows(norm)
         if extra:
-            extra.sort()  # a fixed order of sums (the lexicon's matches come as a set)
-            pos_rows = np.array(extra, dtype=np.int64)
+            pos_rows = np.array(sorted(extra), dtype=np.int64)  # a fixed order of sums
             np.add.at(scores, pos_rows[:, 0], self.weights[pos_rows[:, 1]])
         return scores
+
+    def _lexicon_rows(self, lexicon: Lexicon, norm: str) -> Set[Tuple[int, int]]:
+        """``(position, row)`` of :meth:`Lexicon.feature_positions` that the model has weights for."""
+        cache = self._lexicon_cache.get(lexicon)
+        if cache is None:  # per lexicon (entries never change), dropped with it
+            cache = self._lexicon_cache[lexicon] = {}
+        strings = self.string_rows
+        out: Set[Tuple[int, int]] = set()
+        for start, end in lexicon.found(norm):
+            surface = norm[start:end]
+            offsets = cache.get(surface)
+            if offsets is None:
+                offsets = cache[surface] = tuple((k, strings[f]) for k, f in lexicon.surface_features(surface) if f in strings)
+            out.update((start + k, row) for k, row in offsets)
+        return out
+
+    def _cue_rows(self, norm: str) -> Set[Tuple[int, int]]:
+        """``(position, row)`` of :func:`cue_positions` that the model has weights for."""
+        table = self._cue_table
+        out: Set[Tuple[int, int]] = set()
+        for side, word, first, end, anchor in cue_reaches(norm):
+            rows = table.get((side, word))
+            if rows is None:  # row (or -1) per distance, index 0 unused
+                rows = table[(side, word)] = (-1,) + tuple(self.string_rows.get(cue_feature(side, word, d), -1) for d in range(1, REACH + 1))
+            if side == "R":
+                out.update((i, r) for i in range(first, end) if (r := rows[anchor - i]) >= 0)
+            else:
+                out.update((i, r) for i in range(first, end) if (r := rows[i - anchor]) >= 0)
+        return out
 
     # ------------------------------------------------------------------ decoding
     def viterbi(self, emissions: Sequence[np.ndarray]) -> List[np.ndarray]:

@@ -24,22 +24,32 @@ _BUCKETS = [""] + ["1"] + ["2"] * 2 + ["3"] * 3 + ["4"] * 4
 
 
 @lru_cache(maxsize=1)
-def _cues() -> Tuple["re.Pattern[str]", frozenset, frozenset, int]:
+def _cues() -> Tuple["re.Pattern[str]", frozenset, frozenset, frozenset, int]:
     rows = data_rows("crf_cues.jsonl")
     right = frozenset(w for row in rows for w in row.get("right", ()))
     left = frozenset(w for row in rows for w in row.get("left", ()))
     words = sorted(right | left, key=len, reverse=True)
     # overlapping occurrences: a lookahead at every position, longest word first
-    return re.compile("(?=(" + "|".join(map(re.escape, words)) + "))"), right, left, len(words[0])
+    return re.compile("(?=(" + "|".join(map(re.escape, words)) + "))"), right, left, right | left, len(words[0])
 
 
 _BOUNDARY = re.compile(r"[^0-9A-Za-z\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
 
+#: one reach of a cue word: (side ``R``/``L``, word, first, end, anchor); the characters ``first`` …
+#: ``end - 1`` see the word at distance ``anchor - i`` (R: the word starts at the anchor) or ``i - anchor``
+#: (L: the word ends just before ``anchor + 1``)
+CueReach = Tuple[str, str, int, int, int]
 
-def cue_positions(norm: str) -> Set[Tuple[int, str]]:
-    """``(position, cue=SIDE:WORD:BUCKET)`` for every character of the normalised text ``norm``."""
-    pattern, right, left, longest = _cues()
-    out: Set[Tuple[int, str]] = set()
+
+def cue_feature(side: str, word: str, distance: int) -> str:
+    """The feature string of a cue word seen at ``distance`` (1 … :data:`REACH`) on ``side``."""
+    return f"cue={side}:{word}:{_BUCKETS[distance]}"
+
+
+def cue_reaches(norm: str) -> List[CueReach]:
+    """Every cue word of the normalised text ``norm`` with the run of characters it reaches, in its clause."""
+    pattern, right, left, both, longest = _cues()
+    out: List[CueReach] = []
     if not norm:
         return out
     bounds = [m.start() for m in _BOUNDARY.finditer(norm)]
@@ -47,19 +57,21 @@ def cue_positions(norm: str) -> Set[Tuple[int, str]]:
     for m in pattern.finditer(norm):
         s = m.start()
         # every cue word that starts here (a lookahead gives the longest; shorter ones may be cues too)
-        for word in _words_at(norm, s, right | left, longest):
+        for word in _words_at(norm, s, both, longest):
             e = s + len(word)
             if word in right:
                 k = bisect_left(bounds, s)  # the clause edge before s: bounds[k - 1]
-                lo = max(s - REACH, bounds[k - 1] + 1 if k else 0)
-                for i in range(lo, s):
-                    out.add((i, f"cue=R:{word}:{_BUCKETS[s - i]}"))
+                out.append(("R", word, max(s - REACH, bounds[k - 1] + 1 if k else 0), s, s))
             if word in left:
                 k = bisect_left(bounds, e)  # the clause edge at or after e: bounds[k]
-                hi = min(e + REACH, n, bounds[k] if k < len(bounds) else n)
-                for i in range(e, hi):
-                    out.add((i, f"cue=L:{word}:{_BUCKETS[i - e + 1]}"))
+                out.append(("L", word, e, min(e + REACH, n, bounds[k] if k < len(bounds) else n), e - 1))
     return out
+
+
+def cue_positions(norm: str) -> Set[Tuple[int, str]]:
+    """``(position, cue=SIDE:WORD:BUCKET)`` for every character of the normalised text ``norm``."""
+    return {(i, cue_feature(side, word, anchor - i if side == "R" else i - anchor))
+            for side, word, first, end, anchor in cue_reaches(norm) for i in range(first, end)}
 
 
 def _words_at(text: str, start: int, words: frozenset, longest: int) -> List[str]:
@@ -72,4 +84,4 @@ def cue_features(norm: str) -> List[List[str]]:
     return per_character(len(norm), cue_positions(norm))
 
 
-__all__ = ["REACH", "cue_features", "cue_positions"]
+__all__ = ["REACH", "CueReach", "cue_feature", "cue_features", "cue_positions", "cue_reaches"]

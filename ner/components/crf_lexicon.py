@@ -111,17 +111,18 @@ class Lexicon:
         """``(position, lx=LABEL-POS-BUCKET)`` for every match of the normalised text ``norm`` and
         every character it covers (POS: B, I, E, or S for a one-character match)."""
         out: Set[Tuple[int, str]] = set()
-        cache = self._offsets
         for start, end in self.found(norm):
-            surface = norm[start:end]
-            offsets = cache.get(surface)
-            if offsets is None:
-                offsets = cache[surface] = self._surface_features(surface)
-            out.update((start + k, f) for k, f in offsets)
+            out.update((start + k, f) for k, f in self.surface_features(norm[start:end]))
         return out
 
-    def _surface_features(self, surface: str) -> Tuple[Tuple[int, str], ...]:
-        """``(offset, feature)`` of every character of an entry's match, for each of its labels."""
+    def surface_features(self, surface: str) -> Tuple[Tuple[int, str], ...]:
+        """``(offset, feature)`` of every character of a match of the entry ``surface``, for each of its labels."""
+        cached = self._offsets.get(surface)
+        if cached is None:
+            cached = self._offsets[surface] = self._features_of(surface)
+        return cached
+
+    def _features_of(self, surface: str) -> Tuple[Tuple[int, str], ...]:
         n = len(surface)
         out: List[Tuple[int, str]] = []
         for label, bucket in self.entries[surface].items():
