@@ -236,6 +236,18 @@ class RuleEngine:
         # a prefilter for _subject (None: always run its loop, as with an empty name, which matches anywhere)
         self._anaphor_rx = re.compile("|".join(map(re.escape, names))) if names and all(names) else None
         self._anaphor_len = max(map(len, names), default=0)
+        self._global_patterns = self._build_global_patterns()
+
+    def _build_global_patterns(self) -> Tuple["re.Pattern[str]", Optional["re.Pattern[str]"], Set[str], "re.Pattern[str]", "re.Pattern[str]"]:
+        """The patterns of :meth:`_global_rules`, built once from the rule set (not once per document)."""
+        alt = lambda ws: "|".join(map(re.escape, ws))  # noqa: E731
+        part_re = re.compile(r"^的?(?:" + alt(self.r.words("trigger", "PART_OF")) + r")的?(?:各|多家|\d+家)?$")
+        announce = alt(self.r.words("announce", "PART_OF"))
+        # "甲公司公告，全资子公司乙…": a listed company's announcement names its own subsidiary
+        announce_re = re.compile(rf"^(?:{announce})[，,:：]?(?:公司|其|该公司|本公司)?的?(?:全资|控股)?(?:子公司|孙公司)$") if announce else None
+        loc_words = set(self.r.words("location", "LOCATED_IN"))
+        mods = alt(self.r.words("modifier", "LOCATED_IN")) or "首个"
+        return part_re, announce_re, loc_words, re.compile(rf"^(?:{mods})?的$"), re.compile(rf"^(?:{mods})?[、和与及]$")
 
     # -------------------------------------------------------------- structure
     def _subject(self, v: View, ci: int, ents: List[Ent]) -> Tuple[List[Ent], Optional[Dict[str, Any]], str]:
@@ -625,14 +637,7 @@ class RuleEngine:
         ents = v.ents
         heads_cls = self.r.words("class_head", "IN_SECTOR")
         unit = self.r.regex("unit", "PART_OF")
-        part_re = re.compile(r"^的?(?:" + "|".join(map(re.escape, self.r.words("trigger", "PART_OF"))) + r")的?(?:各|多家|\d+家)?$")
-        announce = "|".join(map(re.escape, self.r.words("announce", "PART_OF")))
-        # "甲公司公告，全资子公司乙…": a listed company's announcement names its own subsidiary
-        announce_re = re.compile(rf"^(?:{announce})[，,:：]?(?:公司|其|该公司|本公司)?的?(?:全资|控股)?(?:子公司|孙公司)$") if announce else None
-        loc_words = set(self.r.words("location", "LOCATED_IN"))
-        mods = "|".join(map(re.escape, self.r.words("modifier", "LOCATED_IN"))) or "首个"
-        of_re = re.compile(rf"^(?:{mods})?的$")
-        mod_list_re = re.compile(rf"^(?:{mods})?[、和与及]$")
+        part_re, announce_re, loc_words, of_re, mod_list_re = self._global_patterns
         for k, e in enumerate(ents):
             nxt = ents[k + 1] if k + 1 < len(ents) else None
             g = v.gap(e, nxt) if nxt else None
