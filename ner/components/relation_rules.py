@@ -147,9 +147,6 @@ class View:
     ) -> None:
         self.text = text
         norm = normalize_chars(text)
-        masked = list(norm)
-        for s, e, _ in ents:
-            masked[s:e] = [ch if ch.isspace() else MASK for ch in norm[s:e]]
         # compact index -> original index: every position outside the whitespace runs
         self.cpos: List[int] = []
         after = 0
@@ -157,13 +154,25 @@ class View:
             self.cpos.extend(range(after, run.start()))
             after = run.end()
         self.cpos.extend(range(after, len(norm)))
-        self.C = _WHITESPACE_RUN.sub("", "".join(masked))
         self.P = _WHITESPACE_RUN.sub("", norm)  # compact normalised text, unmasked
-        self.n = len(self.C)
+        self.n = len(self.P)
         self.ents: List[Ent] = []
         for i, (s, e, label) in enumerate(sorted(ents)):
             cs, ce = self.o2c(s), self.o2c(e)
             self.ents.append(Ent(i, s, e, label, self.P[cs:ce], cs, ce))
+        # the compact text with every entity's characters masked (an entity's compact range holds exactly
+        # its non-space characters); overlapping entities mask their union
+        pieces: List[str] = []
+        pos = 0
+        for e in self.ents:  # sorted by start
+            if e.ce <= pos:
+                continue
+            start = max(e.cs, pos)
+            pieces.append(self.P[pos:start])
+            pieces.append(MASK * (e.ce - start))
+            pos = e.ce
+        pieces.append(self.P[pos:])
+        self.C = "".join(pieces)
         self.sents = [(self.o2c(a), self.o2c(b)) for a, b in split_sentences(text, line_breaks=line_breaks)]
         self.clauses = [(self.o2c(a), self.o2c(b)) for a, b in split_clauses(text, line_breaks=line_breaks)]
         starts = [a for a, _ in self.clauses]
