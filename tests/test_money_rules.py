@@ -85,3 +85,46 @@ def test_patterns_round_trip(tmp_path) -> None:
     again = spacy.load(tmp_path / "p")
     assert [e.text for e in again("花了300元和5万元。").ents] == ["300元"]
     assert again.get_pipe("money_rules").patterns == [{"id": "only-yuan", "regex": "[0-9]+元"}]
+
+
+def test_a_text_without_any_required_string_is_not_searched() -> None:
+    """``requires`` lets the rules skip texts that cannot hold a match; a row without it always searches."""
+    rules = _nlp().get_pipe("money_rules")
+    nlp = _nlp()
+    for rows, want in [
+        ([{"id": "dots", "regex": "[0-9]+点", "requires": ["点"]}], ["3点"]),
+        ([{"id": "dots", "regex": "[0-9]+点", "requires": ["元"]}], []),  # 元 is not in the text: skipped
+        ([{"id": "dots", "regex": "[0-9]+点", "requires": ["元"]}, {"id": "any", "regex": "x{9}"}], ["3点"]),
+    ]:
+        rules.set_patterns(rows)
+        assert [s.text for s in rules.find(nlp.make_doc("涨了3点。"))] == want, rows
+    with pytest.raises(ValueError, match="'requires' must be a non-empty list"):
+        rules.set_patterns([{"id": "bad", "regex": "元", "requires": "元"}])
+
+
+_AMOUNTS = ["2000万元", "５９９２.７亿元", "1,900亿美元", "3-5千元", "数十亿元", "5000多亿元", "2000 万元", "2万—5万元",
+            "33万~34万元", "3块钱", "两块钱", "8万块钱", "6.18-1/2美元", "七千五百元", "十亿英镑", "3亿港元", "50万欧元"]
+
+
+@pytest.mark.parametrize("amount", _AMOUNTS)
+def test_every_shipped_pattern_declares_the_strings_it_needs(amount: str) -> None:
+    """Each shipped row's ``requires`` holds for what it matches: a match (and the unit its lookahead reads)
+    has one of the strings; with them gone from the text, the row matches nothing."""
+    import re
+
+    from ner.components.money import default_patterns
+    from ner.text.charmap import normalize_chars
+
+    text = normalize_chars(f"去年该行发放贷款{amount}，比上年多。")
+    hits = 0
+    for row in default_patterns():
+        assert row.get("requires"), row["id"]
+        rx = re.compile(row["regex"])
+        for m in rx.finditer(text):
+            hits += 1
+            assert any(r in text[m.start():m.end() + 12] for r in row["requires"]), (row["id"], m.group(0))
+        stripped = text
+        for r in row["requires"]:
+            stripped = stripped.replace(r, "")
+        assert not rx.search(stripped), (row["id"], stripped)
+    assert hits, amount

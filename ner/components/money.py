@@ -9,7 +9,7 @@ faster than a token Matcher over character tokens.
 
 import json
 import re
-from typing import Any, Callable, Dict, Iterable, List, Optional
+from typing import Any, Callable, Dict, Iterable, List, Optional, Tuple
 
 from spacy.language import Language
 from spacy.tokens import Doc, Span
@@ -48,11 +48,21 @@ class MoneyRules:
         self.label = label
         self.patterns: List[Dict[str, Any]] = []
         self._regex: Optional["re.Pattern[str]"] = None
+        self._requires: Optional[Tuple[str, ...]] = None
         self.set_patterns(default_patterns())
 
     def set_patterns(self, patterns: Iterable[Dict[str, Any]]) -> None:
+        """Use ``patterns``: rows with a ``regex`` and optionally ``requires``, strings of which the
+        (normalised) text must hold one for the regex to match (its currency units). When every row
+        says, a text with none of them is not searched: about half of the news text has no amount."""
         self.patterns = [dict(p) for p in patterns]
+        for p in self.patterns:
+            req = p.get("requires")
+            if req is not None and (not isinstance(req, list) or not req or not all(isinstance(r, str) and r for r in req)):
+                raise ValueError(f"MONEY pattern {p.get('id', p.get('regex'))!r}: 'requires' must be a non-empty list of non-empty strings, got {req!r}")
         self._regex = re.compile("|".join(f"(?:{p['regex']})" for p in self.patterns)) if self.patterns else None
+        needs = [p.get("requires") for p in self.patterns]
+        self._requires = tuple(sorted({r for rs in needs for r in rs})) if needs and all(needs) else None
 
     def initialize(self, get_examples: Optional[Callable[[], Iterable[Any]]] = None, *, nlp: Optional[Language] = None, patterns: Optional[List[Dict[str, Any]]] = None) -> None:
         """Load patterns (the shipped ones unless given), so the saved pipeline needs no paths."""
@@ -66,6 +76,8 @@ class MoneyRules:
             text = normalize_chars(raw.replace(_FW_COMMA, _HIDDEN)).replace(_HIDDEN, _FW_COMMA)
         else:
             text = normalize_chars(raw)
+        if self._requires is not None and not any(r in text for r in self._requires):
+            return []
         spans = []
         for m in self._regex.finditer(text):
             span = doc.char_span(m.start(), m.end(), label=self.label, alignment_mode="contract")
