@@ -29,8 +29,8 @@ def _cues() -> Tuple["re.Pattern[str]", frozenset, frozenset, frozenset, int]:
     right = frozenset(w for row in rows for w in row.get("right", ()))
     left = frozenset(w for row in rows for w in row.get("left", ()))
     words = sorted(right | left, key=len, reverse=True)
-    # overlapping occurrences: a lookahead at every position, longest word first
-    return re.compile("(?=(" + "|".join(map(re.escape, words)) + "))"), right, left, right | left, len(words[0])
+    # the leftmost occurrence from any position (cue_reaches also looks inside each one for overlaps)
+    return re.compile("|".join(map(re.escape, words))), right, left, right | left, len(words[0])
 
 
 _BOUNDARY = re.compile(r"[^0-9A-Za-z\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
@@ -52,12 +52,22 @@ def cue_reaches(norm: str) -> List[CueReach]:
     out: List[CueReach] = []
     if not norm:
         return out
+    # Where a cue word starts: each occurrence the scan finds, and inside it (overlapping occurrences,
+    # which the scan steps over) every later position where one starts. Between two found occurrences
+    # none starts, or the scan would have found it.
+    starts: List[Tuple[int, List[str]]] = []
+    for m in pattern.finditer(norm):
+        s, e = m.span()
+        for q in range(s, e):
+            words = _words_at(norm, q, both, longest)  # every cue word that starts here, shorter ones too
+            if words:
+                starts.append((q, words))
+    if not starts:
+        return out
     bounds = [m.start() for m in _BOUNDARY.finditer(norm)]
     n = len(norm)
-    for m in pattern.finditer(norm):
-        s = m.start()
-        # every cue word that starts here (a lookahead gives the longest; shorter ones may be cues too)
-        for word in _words_at(norm, s, both, longest):
+    for s, words in starts:
+        for word in words:
             e = s + len(word)
             if word in right:
                 k = bisect_left(bounds, s)  # the clause edge before s: bounds[k - 1]
