@@ -37,6 +37,9 @@ def test_overlapping_cues_all_count() -> None:
     """等领域 is a cue, and so are 等 and 领域 inside it."""
     names = {f.split(":")[1] for _, f in cue_positions("支持新能源等领域")}
     assert {"等", "等领域", "领域", "支持"} <= names
+    # occurrences that overlap without nesting: 银行 and 行长 in 银行长, 落实 and 实施 in 落实施
+    for text, words in [("该银行长期支持", {"银行", "行长"}), ("要落实施工安全", {"落实", "实施"})]:
+        assert words <= {f.split(":")[1] for _, f in cue_positions(text)}, text
 
 
 def test_char_features_add_cues_only_when_asked() -> None:
