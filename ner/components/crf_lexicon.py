@@ -77,8 +77,11 @@ class Lexicon:
         """Every ``(start, end)`` where an entry occurs in the normalised text ``norm`` (overlaps included)."""
         out: List[Tuple[int, int]] = []
         entries, prefixes, n = self.entries, self._prefixes, len(norm)
+        # a scan starts at an entry's first two characters, so without one-character entries its first
+        # character is a prefix and no entry: the scan may begin with two
+        first = 1 if self._single_heads else 2
         for i in self._scan_starts(norm):
-            j = i + 1
+            j = i + first
             while j <= n:
                 piece = norm[i:j]
                 if piece in entries:
