@@ -156,3 +156,10 @@ def test_bracket_features_mark_the_inside_of_closed_pairs() -> None:
 def test_an_empty_entry_never_matches() -> None:
     lex = Lexicon({"": {"ORG": "h"}, "长沙": {"LOC": "h"}})
     assert lex.found("去长沙") == [(1, 3)]
+
+
+def test_one_character_entries_match_beside_longer_ones() -> None:
+    """With a one-character entry a scan starts at every character that begins one; without, at two."""
+    lex = Lexicon({"湘": {"LOC": "h"}, "湘江": {"LOC": "h"}, "湘江银行": {"ORG": "h"}})
+    assert sorted(lex.found("湘江银行在湘")) == [(0, 1), (0, 2), (0, 4), (5, 6)]
+    assert sorted(Lexicon({"湘江": {"LOC": "h"}, "湘江银行": {"ORG": "h"}}).found("湘江银行在湘")) == [(0, 2), (0, 4)]
