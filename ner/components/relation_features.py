@@ -77,6 +77,8 @@ class PairScorer:
 
     def __init__(self, rules: RuleSet, *, n_features: int = 1 << 18, weights: Optional[np.ndarray] = None, bias: float = 0.0) -> None:
         self._trigger_list: Optional[List[Tuple["re.Pattern[str]", str, str, str]]] = None
+        #: one regex of every trigger lexicon's words, built with :attr:`_trigger_list`
+        self._any_trigger: Optional["re.Pattern[str]"] = None
         self.rules = rules
         self.n_features = int(n_features)
         self.weights = weights if weights is not None else np.zeros(self.n_features, dtype=np.float32)
@@ -108,14 +110,23 @@ class PairScorer:
             f.append(f"gap={between}")
         left = v.C[max(0, lo.cs - 4) : lo.cs]
         right = v.C[hi.ce : hi.ce + 4]
-        for rx, btw, on_left, on_right in self._triggers():
-            for m in rx.finditer(between):
-                f.append(btw)
-                f.append("btw_word=" + m.group(0))
-            if rx.search(left):
-                f.append(on_left)
-            if rx.search(right):
-                f.append(on_right)
+        # one search of all the trigger words per stretch first: most stretches hold none, and then the
+        # per-lexicon searches (eight of them, three stretches each) would find nothing either
+        triggers = self._triggers()
+        any_trigger = self._any_trigger
+        in_between = any_trigger is not None and any_trigger.search(between) is not None
+        on_the_left = any_trigger is not None and any_trigger.search(left) is not None
+        on_the_right = any_trigger is not None and any_trigger.search(right) is not None
+        if in_between or on_the_left or on_the_right:
+            for rx, btw, on_left, on_right in triggers:
+                if in_between:
+                    for m in rx.finditer(between):
+                        f.append(btw)
+                        f.append("btw_word=" + m.group(0))
+                if on_the_left and rx.search(left):
+                    f.append(on_left)
+                if on_the_right and rx.search(right):
+                    f.append(on_right)
         seg = between[:24].replace(MASK, "#")
         f.extend(["bg1=" + ch for ch in seg])
         f.extend(["bg2=" + seg[k:k + 2] for k in range(len(seg) - 1)])
@@ -137,6 +148,9 @@ class PairScorer:
         if self._trigger_list is None:
             self._trigger_list = [(rx, f"btw_{kind}_{name}", f"left_{kind}_{name}", f"right_{kind}_{name}")
                                   for kind, name in _TRIGGER_KINDS if (rx := self.rules.regex(kind, name)) is not None]
+            # the lexicons' regexes are alternations of their words: one of all of them matches a
+            # stretch exactly when one of them does (None: no trigger words at all)
+            self._any_trigger = re.compile("|".join(rx.pattern for rx, *_ in self._trigger_list)) if self._trigger_list else None
         return self._trigger_list
 
     def _role_bodies(self, h: Ent, t: Ent) -> List[str]:
