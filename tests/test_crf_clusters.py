@@ -70,3 +70,34 @@ def test_pickle_uses_the_compact_arrays() -> None:
     assert again.mapping == clusters.mapping and again.n_clusters == clusters.n_clusters
     assert (again.ids("一丁七万") == clusters.ids("一丁七万")).all()
     assert len(data) < len(clusters.to_bytes()) + 500  # the npz bytes, not the lookup table
+
+
+def test_coarse_groups_add_a_second_feature_per_bigram_and_survive_serialisation(tmp_path: Path) -> None:
+    clusters = BigramClusters({"长沙": 3, "沙银": 7, "银行": 1}, coarse=[0, 2, 0, 1, 0, 0, 0, 2])
+    feats = clusters.features("长沙银行")
+    assert feats[0] == ["k0=3", "k+1=7", "g0=1", "g+1=2"]  # cluster 3 is in group 1, cluster 7 in group 2
+    assert feats[3] == ["k-2=7", "k-1=1", "g-2=2", "g-1=2"]
+    assert np.array_equal(clusters.padded_groups(clusters.padded_ids("长沙x")), [-1, -1, 1, -1, -1, -1, -1])
+    clusters.to_disk(tmp_path / "g.npz")
+    again = BigramClusters.from_disk(tmp_path / "g.npz")
+    assert again.features("长沙银行") == feats and np.array_equal(again.coarse, clusters.coarse)
+    # files without groups read as before
+    BigramClusters({"长沙": 3}).to_disk(tmp_path / "plain.npz")
+    assert BigramClusters.from_disk(tmp_path / "plain.npz").coarse is None
+    with pytest.raises(ValueError, match="one per cluster"):
+        BigramClusters({"长沙": 3}, coarse=[0, 1])  # four clusters (0-3) need four groups
+    with pytest.raises(ValueError, match=">= 0"):
+        BigramClusters({"长沙": 1}, coarse=[0, -1])
+
+
+def test_build_clusters_groups_the_clusters_without_changing_them() -> None:
+    crops = ["小麦", "玉米", "大豆", "水稻"]
+    banks = ["农行", "建行", "工行", "中行"]
+    texts = []
+    for i in range(40):
+        c, b = crops[i % 4], banks[(i * 3) % 4]
+        texts += [f"今年种植{c}面积扩大。", f"当地{c}喜获丰收。", f"{b}发放贷款支持春耕。", f"记者从{b}获悉消息。"]
+    plain = cluster_bigrams(texts, n_bigrams=200, dims=8, k=6, seed=0)
+    grouped = cluster_bigrams(texts, n_bigrams=200, dims=8, k=6, coarse=3, seed=0)
+    assert grouped.mapping == plain.mapping and plain.coarse is None
+    assert grouped.coarse is not None and len(grouped.coarse) == 6 and set(grouped.coarse.tolist()) == {0, 1, 2}

@@ -50,7 +50,7 @@ def lexicon() -> Lexicon:
 @pytest.fixture(scope="module")
 def clusters() -> BigramClusters:
     return BigramClusters({"银行": 0, "农商": 0, "贷款": 1, "茶叶": 2, "产业": 2, "种植": 2, "油茶": 2, "长沙": 3, "衡阳": 3,
-                           "株洲": 3, "湘潭": 3, "市民": 4})
+                           "株洲": 3, "湘潭": 3, "市民": 4}, coarse=[0, 1, 0, 2, 2])
 
 
 @pytest.fixture(scope="module")
@@ -110,6 +110,10 @@ def test_scores_are_the_summed_weights_of_the_feature_strings(trained) -> None:
         assert not np.allclose(crf.emissions(text, feats["lexicon"], **kw), crf.emissions(text, feats["lexicon"], cues=True, **kw))
     if feats["clusters"] is not None:  # the cluster features carry weight: without them the scores differ
         assert set(crf.cluster_rows) == {"k-2", "k-1", "k0", "k+1"}
+        assert set(crf.group_rows) == {"g-2", "g-1", "g0", "g+1"}  # the coarse groups of the clusters too
+        without_groups = BigramClusters(feats["clusters"].mapping)
+        with pytest.raises(ValueError, match="no groups"):
+            crf.emissions(_TRAIN[0][0], feats["lexicon"], brackets=True, clusters=without_groups)
         text = _TRAIN[0][0]
         assert not np.allclose(crf.emissions(text, feats["lexicon"], brackets=True), crf.emissions(text, feats["lexicon"], brackets=True, clusters=feats["clusters"]))
 

@@ -57,9 +57,11 @@ def raw_texts(root: Path, exclude: set) -> Iterator[str]:
 
 
 def cluster_bigrams(texts: Sequence[str], *, n_bigrams: int = 60000, n_contexts: int = 20000, dims: int = 100,
-                    k: int = 256, seed: int = 0, log: Optional[TextIO] = None) -> BigramClusters:
+                    k: int = 256, coarse: int = 0, seed: int = 0, log: Optional[TextIO] = None) -> BigramClusters:
     """Cluster the ``n_bigrams`` most frequent Han bigrams of the (normalised) ``texts`` into ``k`` clusters
-    by the characters and bigrams right before and after them (PPMI, truncated SVD, k-means)."""
+    by the characters and bigrams right before and after them (PPMI, truncated SVD, k-means); with
+    ``coarse``, also cut the clusters' centroids into that many groups (k-means again), so each cluster
+    belongs to a group. The clusters are the same with and without groups."""
     from scipy import sparse
     from sklearn.cluster import MiniBatchKMeans
     from sklearn.decomposition import TruncatedSVD
@@ -115,10 +117,17 @@ def cluster_bigrams(texts: Sequence[str], *, n_bigrams: int = 60000, n_contexts:
     dims = max(1, min(dims, min(ppmi.shape) - 1))
     vecs = normalize(TruncatedSVD(n_components=dims, random_state=seed).fit_transform(ppmi))
     k = min(k, len(vocab))
-    labels = MiniBatchKMeans(n_clusters=k, random_state=seed, batch_size=4096, n_init=3).fit(vecs).labels_
+    km = MiniBatchKMeans(n_clusters=k, random_state=seed, batch_size=4096, n_init=3).fit(vecs)
+    labels = km.labels_
+    groups = None
+    if coarse:
+        from sklearn.cluster import KMeans
+
+        centres = normalize(km.cluster_centers_)
+        groups = KMeans(n_clusters=min(coarse, k), random_state=seed, n_init=10).fit(centres).labels_.tolist()
     if log:
         print(f"matrix {m.shape}, {m.nnz:,} non-zero; clustered in {time.time() - t0:.0f} s", file=log)
-    return BigramClusters({b: int(c) for b, c in zip(vocab, labels.tolist())})
+    return BigramClusters({b: int(c) for b, c in zip(vocab, labels.tolist())}, groups)
 
 
 def main() -> int:
@@ -128,13 +137,14 @@ def main() -> int:
     ap.add_argument("--contexts", type=int, default=20000, help="context bigrams kept (by frequency)")
     ap.add_argument("--dims", type=int, default=100)
     ap.add_argument("--k", type=int, default=256)
+    ap.add_argument("--coarse", type=int, default=0, help="also group the clusters into this many coarse groups (0: none)")
     ap.add_argument("--seed", type=int, default=0)
     ap.add_argument("--split", type=Path, default=Path("corpus/split.json"), help="its dev ids are left out")
     args = ap.parse_args()
     dev = set(json.loads(args.split.read_text(encoding="utf-8"))["dev"])
     texts = [normalize_chars(t) for t in raw_texts(data_root(), dev)]
     clusters = cluster_bigrams(texts, n_bigrams=args.bigrams, n_contexts=args.contexts, dims=args.dims, k=args.k,
-                               seed=args.seed, log=sys.stderr)
+                               coarse=args.coarse, seed=args.seed, log=sys.stderr)
     args.output.parent.mkdir(parents=True, exist_ok=True)
     clusters.to_disk(args.output)
     members: Dict[int, List[str]] = {}
@@ -145,6 +155,10 @@ def main() -> int:
           f"{sizes[0]}-{sizes[-1]} bigrams", file=sys.stderr)
     for c in range(0, args.k, max(1, args.k // 12)):
         print(c, " ".join(members.get(c, [])[:15]), file=sys.stderr)
+    if clusters.coarse is not None:
+        for g in range(int(clusters.coarse.max()) + 1):
+            inside = [c for c in range(clusters.n_clusters) if clusters.coarse[c] == g]
+            print(f"group {g}: {len(inside)} clusters;", " ".join(b for c in inside[:4] for b in members.get(c, [])[:4]), file=sys.stderr)
     return 0
 
 

@@ -24,6 +24,7 @@ from typing import Any, Callable, Dict, Iterable, List, Optional, Sequence, Set,
 import numpy as np
 
 from ..text.charmap import char_table, normalize_chars
+from .crf_clusters import COARSE_TEMPLATES
 from .crf_clusters import TEMPLATES as CLUSTER_TEMPLATES
 from .crf_clusters import BigramClusters
 from .crf_cues import REACH, cue_feature, cue_reaches
@@ -65,7 +66,8 @@ class CompiledCRF:
     def __init__(self, labels: Sequence[str], tokens: Sequence[str], weights: np.ndarray, trans: np.ndarray,
                  unigram_rows: Dict[str, np.ndarray], pair_keys: np.ndarray, pair_rows: np.ndarray,
                  type_rows: Dict[str, np.ndarray], t3_rows: np.ndarray, string_rows: Dict[str, int],
-                 bias_row: int, cluster_rows: Optional[Dict[str, np.ndarray]] = None) -> None:
+                 bias_row: int, cluster_rows: Optional[Dict[str, np.ndarray]] = None,
+                 group_rows: Optional[Dict[str, np.ndarray]] = None) -> None:
         self.labels = list(labels)
         self.tokens = list(tokens)
         self.weights = weights  # (attributes + 1, labels); the last row is zero ("no feature")
@@ -82,6 +84,10 @@ class CompiledCRF:
         self.cluster_rows = {name: t for name, t in (cluster_rows or {}).items() if (t != len(weights) - 1).any()}
         if len({len(t) for t in self.cluster_rows.values()}) > 1:  # emissions() indexes them all with one id array
             raise ValueError(f"compiled CRF: cluster tables differ in length {sorted({len(t) for t in self.cluster_rows.values()})}")
+        #: coarse-group template -> row of each group number (the last entry: no group), as ``cluster_rows``
+        self.group_rows = {name: t for name, t in (group_rows or {}).items() if (t != len(weights) - 1).any()}
+        if len({len(t) for t in self.group_rows.values()}) > 1:
+            raise ValueError(f"compiled CRF: group tables differ in length {sorted({len(t) for t in self.group_rows.values()})}")
         self._pads = np.array([self.tokens.index(p) if p in self.tokens else 0 for p in PADS], dtype=np.int64)
         self._label_array = np.array(self.labels, dtype=object)
         self._outside = self.labels.index("O") if "O" in self.labels else -1
@@ -137,6 +143,7 @@ class CompiledCRF:
         t3: Dict[int, int] = {}
         strings: Dict[str, int] = {}
         clus: Dict[str, Dict[int, int]] = {name: {} for name in CLUSTER_TEMPLATES}
+        grp: Dict[str, Dict[int, int]] = {name: {} for name in COARSE_TEMPLATES}
         bias = none
         template_ids = {name: k for k, name in enumerate(PAIRS)}
         for a in attrs:
@@ -158,6 +165,8 @@ class CompiledCRF:
                 strings[a] = row[a]
             elif name in CLUSTER_TEMPLATES and value.isdigit():
                 clus[name][int(value)] = row[a]
+            elif name in COARSE_TEMPLATES and value.isdigit():
+                grp[name][int(value)] = row[a]
             else:
                 raise ValueError(f"cannot compile CRF attribute {a!r}")
         pair_ids = [(k, tid(x), tid(y), r) for k, x, y, r in pair_items]  # the vocabulary is complete after this
@@ -170,7 +179,10 @@ class CompiledCRF:
         t3_rows = _table(t3, len(TYPE_VALUES) ** 3, none)
         n_clusters = 1 + max((c for m in clus.values() for c in m), default=-1)
         cluster_rows = {name: _table(m, n_clusters + 1, none) for name, m in clus.items() if m}
-        return cls(labels, tokens, weights, trans, unigram_rows, keys, rows, type_rows, t3_rows, strings, bias, cluster_rows)
+        n_groups = 1 + max((c for m in grp.values() for c in m), default=-1)
+        group_rows = {name: _table(m, n_groups + 1, none) for name, m in grp.items() if m}
+        return cls(labels, tokens, weights, trans, unigram_rows, keys, rows, type_rows, t3_rows, strings, bias, cluster_rows,
+                   group_rows)
 
     @classmethod
     def from_crfsuite(cls, data: bytes) -> "CompiledCRF":
@@ -183,7 +195,7 @@ class CompiledCRF:
         nz_r, nz_c = np.nonzero(self.weights)
         meta = {"labels": self.labels, "tokens": self.tokens, "strings": self.string_rows, "bias": self.bias_row,
                 "rows": int(self.weights.shape[0]), "unigrams": list(self.unigram_rows), "types": list(self.type_rows),
-                "clusters": list(self.cluster_rows)}
+                "clusters": list(self.cluster_rows), "groups": list(self.group_rows)}
         arrays = {"w_row": nz_r.astype(np.int32), "w_col": nz_c.astype(np.int16), "w_val": self.weights[nz_r, nz_c],
                   "trans": self.trans, "pair_keys": self.pair_keys, "pair_rows": self.pair_rows.astype(np.int32),
                   "t3": self.t3_rows.astype(np.int32)}
@@ -193,6 +205,8 @@ class CompiledCRF:
             arrays["t" + name] = table.astype(np.int32)
         for name, table in self.cluster_rows.items():
             arrays["k" + name] = table.astype(np.int32)
+        for name, table in self.group_rows.items():
+            arrays["g" + name] = table.astype(np.int32)
         buf = io.BytesIO()
         np.savez_compressed(buf, meta=np.frombuffer(json.dumps(meta, ensure_ascii=False).encode("utf-8"), dtype=np.uint8), **arrays)
         return buf.getvalue()
@@ -213,7 +227,8 @@ class CompiledCRF:
                        z["pair_keys"], z["pair_rows"].astype(np.int64),
                        {name: z["t" + name].astype(np.int64) for name in meta["types"]},
                        z["t3"].astype(np.int64), {str(k): int(v) for k, v in meta["strings"].items()}, int(meta["bias"]),
-                       {name: z["k" + name].astype(np.int64) for name in meta.get("clusters", [])})
+                       {name: z["k" + name].astype(np.int64) for name in meta.get("clusters", [])},
+                       {name: z["g" + name].astype(np.int64) for name in meta.get("groups", [])})
         except (OSError, ValueError, KeyError, zipfile.BadZipFile) as err:
             raise ValueError(f"not a compiled CRF model ({err})") from err
 
@@ -239,13 +254,23 @@ class CompiledCRF:
         if not self._unigrams and not self._pair_offsets:  # the zero row: a model may lack character features
             cols.append(np.full(n, len(self.weights) - 1, dtype=np.int64))
         norm = normalize_chars(text) if lexicon is not None or brackets or cues or clusters is not None else text
-        if clusters is not None and self.cluster_rows:
-            ids = clusters.padded_ids(norm)
-            size = len(next(iter(self.cluster_rows.values())))  # every template's table: clusters + a zero row
-            ids = np.where((ids < 0) | (ids >= size - 1), size - 1, ids)  # none / unknown -> the zero row, once
-            for name, table in self.cluster_rows.items():
-                o = CLUSTER_TEMPLATES[name]
-                cols.append(table[ids[o + 2:o + 2 + n]])
+        if clusters is not None and (self.cluster_rows or self.group_rows):
+            padded = clusters.padded_ids(norm)
+            if self.cluster_rows:
+                size = len(next(iter(self.cluster_rows.values())))  # every template's table: clusters + a zero row
+                ids = np.where((padded < 0) | (padded >= size - 1), size - 1, padded)  # none / unknown -> the zero row, once
+                for name, table in self.cluster_rows.items():
+                    o = CLUSTER_TEMPLATES[name]
+                    cols.append(table[ids[o + 2:o + 2 + n]])
+            if self.group_rows:
+                if clusters.coarse is None:
+                    raise ValueError("compiled CRF: the model has coarse-group weights, but its bigram clusters have no groups")
+                groups = clusters.padded_groups(padded)
+                size = len(next(iter(self.group_rows.values())))
+                groups = np.where((groups < 0) | (groups >= size - 1), size - 1, groups)
+                for name, table in self.group_rows.items():
+                    o = COARSE_TEMPLATES[name]
+                    cols.append(table[groups[o + 2:o + 2 + n]])
         if self._pair_offsets:
             size = len(self.tokens)
             keys = np.concatenate([_pair_key(k, tok[o1 + _P:o1 + _P + n], tok[o2 + _P:o2 + _P + n], size)
