@@ -60,6 +60,15 @@ def _split_pair(value: str) -> Tuple[str, str]:
     return value[0], value[1:]
 
 
+def _padded_columns(ids: np.ndarray, tables: Dict[str, np.ndarray], offsets: Dict[str, int], n: int) -> List[np.ndarray]:
+    """Per template of ``tables``, the weight row of each of ``n`` characters: ``ids`` are the cluster (or
+    group) numbers padded by two either side (-1: none); every table holds one row per number plus a
+    zero row, which numbers out of its range get too."""
+    size = len(next(iter(tables.values())))
+    ids = np.where((ids < 0) | (ids >= size - 1), size - 1, ids)  # none / unknown -> the zero row, once
+    return [table[ids[offsets[name] + 2:offsets[name] + 2 + n]] for name, table in tables.items()]
+
+
 class CompiledCRF:
     """A linear-chain CRF over :func:`char_features` as lookup tables; see the module docstring."""
 
@@ -257,20 +266,11 @@ class CompiledCRF:
         if clusters is not None and (self.cluster_rows or self.group_rows):
             padded = clusters.padded_ids(norm)
             if self.cluster_rows:
-                size = len(next(iter(self.cluster_rows.values())))  # every template's table: clusters + a zero row
-                ids = np.where((padded < 0) | (padded >= size - 1), size - 1, padded)  # none / unknown -> the zero row, once
-                for name, table in self.cluster_rows.items():
-                    o = CLUSTER_TEMPLATES[name]
-                    cols.append(table[ids[o + 2:o + 2 + n]])
+                cols.extend(_padded_columns(padded, self.cluster_rows, CLUSTER_TEMPLATES, n))
             if self.group_rows:
                 if clusters.coarse is None:
                     raise ValueError("compiled CRF: the model has coarse-group weights, but its bigram clusters have no groups")
-                groups = clusters.padded_groups(padded)
-                size = len(next(iter(self.group_rows.values())))
-                groups = np.where((groups < 0) | (groups >= size - 1), size - 1, groups)
-                for name, table in self.group_rows.items():
-                    o = COARSE_TEMPLATES[name]
-                    cols.append(table[groups[o + 2:o + 2 + n]])
+                cols.extend(_padded_columns(clusters.padded_groups(padded), self.group_rows, COARSE_TEMPLATES, n))
         if self._pair_offsets:
             size = len(self.tokens)
             keys = np.concatenate([_pair_key(k, tok[o1 + _P:o1 + _P + n], tok[o2 + _P:o2 + _P + n], size)
