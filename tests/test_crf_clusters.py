@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
+from typing import List
 
 import numpy as np
 import pytest
@@ -14,16 +15,24 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "training"))
 from build_clusters import cluster_bigrams  # noqa: E402
 
 
-def test_bigrams_in_the_same_contexts_share_a_cluster() -> None:
-    crops = ["小麦", "玉米", "大豆", "水稻"]
-    banks = ["农行", "建行", "工行", "中行"]
+CROPS = ["小麦", "玉米", "大豆", "水稻"]
+BANKS = ["农行", "建行", "工行", "中行"]
+
+
+def _crop_and_bank_texts() -> List[str]:
+    """Sentences written for these tests: crops and banks, each kind always in its own contexts."""
     texts = []
     for i in range(40):
-        c, b = crops[i % 4], banks[(i * 3) % 4]
+        c, b = CROPS[i % 4], BANKS[(i * 3) % 4]
         texts += [f"今年种植{c}面积扩大。", f"当地{c}喜获丰收。", f"{b}发放贷款支持春耕。", f"记者从{b}获悉消息。"]
+    return texts
+
+
+def test_bigrams_in_the_same_contexts_share_a_cluster() -> None:
+    texts = _crop_and_bank_texts()
     clusters = cluster_bigrams(texts, n_bigrams=200, dims=8, k=6, seed=0)
-    crop_ids = {clusters.mapping[c] for c in crops}
-    bank_ids = {clusters.mapping[b] for b in banks}
+    crop_ids = {clusters.mapping[c] for c in CROPS}
+    bank_ids = {clusters.mapping[b] for b in BANKS}
     assert len(crop_ids) == 1 and len(bank_ids) == 1 and crop_ids != bank_ids
     assert all(len(b) == 2 for b in clusters.mapping)
 
@@ -91,12 +100,7 @@ def test_coarse_groups_add_a_second_feature_per_bigram_and_survive_serialisation
 
 
 def test_build_clusters_groups_the_clusters_without_changing_them() -> None:
-    crops = ["小麦", "玉米", "大豆", "水稻"]
-    banks = ["农行", "建行", "工行", "中行"]
-    texts = []
-    for i in range(40):
-        c, b = crops[i % 4], banks[(i * 3) % 4]
-        texts += [f"今年种植{c}面积扩大。", f"当地{c}喜获丰收。", f"{b}发放贷款支持春耕。", f"记者从{b}获悉消息。"]
+    texts = _crop_and_bank_texts()
     plain = cluster_bigrams(texts, n_bigrams=200, dims=8, k=6, seed=0)
     grouped = cluster_bigrams(texts, n_bigrams=200, dims=8, k=6, coarse=3, seed=0)
     assert grouped.mapping == plain.mapping and plain.coarse is None
