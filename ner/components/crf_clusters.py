@@ -58,12 +58,11 @@ class BigramClusters:
         self._first, self._second, self._cluster = first, second, cluster
         self.n_clusters = int(cluster.max()) + 1 if len(cluster) else 0
         self._table = IntTable(first * _CP + second, cluster, -1)
-        self.coarse: Optional[np.ndarray] = None
 
     def _set_coarse(self, coarse: Optional[Sequence[int]]) -> None:
         """Set :attr:`coarse`, the coarse group of each cluster number (None: no groups)."""
+        self.coarse: Optional[np.ndarray] = None
         if coarse is None:
-            self.coarse = None
             return
         arr = np.asarray(coarse, dtype=np.int64)
         if arr.ndim != 1 or len(arr) < self.n_clusters or (len(arr) and arr.min() < 0):

@@ -60,6 +60,15 @@ def _split_pair(value: str) -> Tuple[str, str]:
     return value[0], value[1:]
 
 
+def _used_tables(tables: Optional[Dict[str, np.ndarray]], none: int, kind: str) -> Dict[str, np.ndarray]:
+    """The tables of ``tables`` with a row other than the zero row ``none``; all of one length, since
+    :func:`_padded_columns` indexes them all with one id array."""
+    used = {name: t for name, t in (tables or {}).items() if (t != none).any()}
+    if len({len(t) for t in used.values()}) > 1:
+        raise ValueError(f"compiled CRF: {kind} tables differ in length {sorted({len(t) for t in used.values()})}")
+    return used
+
+
 def _padded_columns(ids: np.ndarray, tables: Dict[str, np.ndarray], offsets: Dict[str, int], n: int) -> List[np.ndarray]:
     """Per template of ``tables``, the weight row of each of ``n`` characters: ``ids`` are the cluster (or
     group) numbers padded by two either side (-1: none); every table holds one row per number plus a
@@ -90,13 +99,9 @@ class CompiledCRF:
         self._lexicon_cache: "weakref.WeakKeyDictionary[Lexicon, Dict[str, Tuple[Tuple[int, int], ...]]]" = weakref.WeakKeyDictionary()
         self._cue_table: Dict[Tuple[str, str], Tuple[int, ...]] = {}
         #: cluster template -> row of each cluster number (the last entry: no cluster)
-        self.cluster_rows = {name: t for name, t in (cluster_rows or {}).items() if (t != len(weights) - 1).any()}
-        if len({len(t) for t in self.cluster_rows.values()}) > 1:  # emissions() indexes them all with one id array
-            raise ValueError(f"compiled CRF: cluster tables differ in length {sorted({len(t) for t in self.cluster_rows.values()})}")
+        self.cluster_rows = _used_tables(cluster_rows, len(weights) - 1, "cluster")
         #: coarse-group template -> row of each group number (the last entry: no group), as ``cluster_rows``
-        self.group_rows = {name: t for name, t in (group_rows or {}).items() if (t != len(weights) - 1).any()}
-        if len({len(t) for t in self.group_rows.values()}) > 1:
-            raise ValueError(f"compiled CRF: group tables differ in length {sorted({len(t) for t in self.group_rows.values()})}")
+        self.group_rows = _used_tables(group_rows, len(weights) - 1, "group")
         self._pads = np.array([self.tokens.index(p) if p in self.tokens else 0 for p in PADS], dtype=np.int64)
         self._label_array = np.array(self.labels, dtype=object)
         self._outside = self.labels.index("O") if "O" in self.labels else -1
