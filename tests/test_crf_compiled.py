@@ -279,5 +279,11 @@ def test_cluster_tables_of_different_lengths_are_refused(models: Dict[bool, Path
     args = (crf.labels, crf.tokens, crf.weights, crf.trans, crf.unigram_rows, crf.pair_keys, crf.pair_rows,
             crf.type_rows, crf.t3_rows, crf.string_rows, crf.bias_row)
     assert CompiledCRF(*args, dict(crf.cluster_rows)).cluster_rows.keys() == crf.cluster_rows.keys()
-    with pytest.raises(ValueError, match="differ in length"):
+    with pytest.raises(ValueError, match="cluster tables differ in length"):
         CompiledCRF(*args, rows)
+    groups = dict(crf.group_rows)  # the coarse-group tables likewise
+    assert groups, "the fixture model was trained with coarse groups"
+    name = next(iter(groups))
+    groups[name] = np.concatenate((groups[name], [zero, 0]))
+    with pytest.raises(ValueError, match="group tables differ in length"):
+        CompiledCRF(*args, dict(crf.cluster_rows), groups)
