@@ -53,6 +53,33 @@ def test_byline_spaces_kept() -> None:
     assert "周明远 通讯员 刘晓岚" in clean
 
 
+def test_spaces_between_listed_names_kept_artefact_spaces_dropped() -> None:
+    page = (
+        "经研究，以下同志拟确定为全省优秀共产党员，现予公示。名单如下：王建国 李明华 张晓燕（女） 刘德胜 "
+        "帕巴拉·格列朗杰 周建军\n"
+        "公示期间，如对公示对象有意见，请向市委组织部反映，联系电 话由市委组织部另行公布。\n"
+    )
+    clean, omap = clean_region(page)
+    assert "王建国 李明华 张晓燕（女） 刘德胜 帕巴拉·格列朗杰 周建军" in clean
+    assert "联系电话" in clean  # the stray space inside 电 话 still goes
+    start = clean.index("刘德胜")
+    assert page[slice(*omap.to_original(start, start + 3))] == "刘德胜"
+
+
+def test_listed_names_stay_apart_for_the_entity_model(default_nlp) -> None:
+    from ner.inputs import InputRecord
+    from ner.pipeline import extract_records
+
+    page = (
+        "经研究，以下同志拟确定为全省优秀共产党员，现予公示。名单如下：王建国 李明华 张晓燕 刘德胜 陈志强 "
+        "杨秀英 赵立新 周建军 吴桂芳\n"
+    )
+    (rec,) = extract_records(default_nlp, [InputRecord("names", page)])
+    people = [e["text"] for e in rec["ents"] if e["label"] == "PERSON"]
+    assert all(" " not in name for name in people)
+    assert {"王建国", "刘德胜", "陈志强", "吴桂芳"} <= set(people)
+
+
 def test_page_split_into_articles_with_titles() -> None:
     page = (
         "稻虾贷助农增收\n\n本报记者 周明远\n\n近日，湘江银行推出稻虾贷，支持农户发展。\n\n\n\n"

@@ -106,17 +106,26 @@ def should_join(prev: str, nxt: str) -> bool:
 
 _SQUEEZE_SPACE = re.compile("[ \u3000]")
 _BRACKET_CREDIT = re.compile(r"[(（][^)）]*(记者|通讯员|摄)[^)）]*[)）]?")
+# One item of a space-separated list of names: 2-4 Han characters (a name, a county), a minority name
+# joined by · (帕巴拉·格列朗杰), and a bracketed note after it (陈慕华（女）).
+_LIST_ITEM = r"[\u4e00-\u9fff]{2,4}(?:·[\u4e00-\u9fff]{2,8})?(?:[（(][\u4e00-\u9fff]{1,4}[）)])?"
+# Four or more such items in a row, separated by spaces only: a list of names (名单如下：王建国 李明华 …),
+# whose spaces are the only separators. PDF artefact spaces cut running text into longer pieces.
+_SPACED_LIST = re.compile(
+    rf"(?<![\u4e00-\u9fff·]){_LIST_ITEM}(?:[ \u3000]+{_LIST_ITEM}){{3,}}(?![\u4e00-\u9fff·])"
+)
 
 
 def _keep_line(b: OffsetMapBuilder, text: str, start: int, end: int, squeeze: bool) -> None:
     """Copy text[start:end] into the builder, dropping stray spaces between CJK/digits if ``squeeze``.
 
-    Spaces inside a bracketed credit (全媒体记者 黄利飞 通讯员 唐扬) separate names and are kept.
+    Spaces inside a bracketed credit (全媒体记者 黄利飞 通讯员 唐扬) and between the items of a
+    space-separated list of names (王建国 李明华 张晓燕 刘德胜) separate names and are kept.
     """
     if not squeeze:
         b.keep_range(start, end)
         return
-    protected = [(m.start(), m.end()) for m in _BRACKET_CREDIT.finditer(text, start, end)]
+    protected = [(m.start(), m.end()) for pat in (_BRACKET_CREDIT, _SPACED_LIST) for m in pat.finditer(text, start, end)]
     i = start
     while i < end:
         space = _SQUEEZE_SPACE.search(text, i, end)  # the characters up to the next space are kept as they are
