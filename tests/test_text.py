@@ -5,6 +5,8 @@ import random
 
 import pytest
 
+from ner.inputs import InputRecord
+from ner.pipeline import extract_records
 from ner.settings import corpus_path
 from ner.text.articles import split_articles
 from ner.text.charmap import normalize_chars, pair_straight_quotes
@@ -67,9 +69,6 @@ def test_spaces_between_listed_names_kept_artefact_spaces_dropped() -> None:
 
 
 def test_listed_names_stay_apart_for_the_entity_model(default_nlp) -> None:
-    from ner.inputs import InputRecord
-    from ner.pipeline import extract_records
-
     page = (
         "经研究，以下同志拟确定为全省优秀共产党员，现予公示。名单如下：王建国 李明华 张晓燕 刘德胜 陈志强 "
         "杨秀英 赵立新 周建军 吴桂芳\n"
