@@ -165,6 +165,31 @@ def test_the_place_gazetteer_completes_the_lexicon_when_tagging(default_nlp: Any
         crf.gazetteer = True
 
 
+def test_a_place_and_its_government_or_bank_are_one_org(default_nlp: Any) -> None:
+    """A place tagged alone before its 政府, 央行 or 农商银行 becomes one ORG with it (and then takes the
+    ORG's own extensions: 系统); with ``place_orgs`` off (MSRA's convention) the place stays LOC."""
+    crf = default_nlp.get_pipe("crf_ner")
+    text = "湘潭政府和加拿大央行表态，韶山农商银行与醴陵农信系统放贷，湘潭大学"
+    places = ["湘潭", "加拿大", "韶山", "醴陵"]
+    tags = []
+    for p in places:
+        a = text.index(p)
+        tags += [(a, "B-LOC"), *[(a + i, "I-LOC") for i in range(1, len(p) - 1)], (a + len(p) - 1, "L-LOC")]
+    a = text.rindex("湘潭")  # 湘潭大学: no such word after it
+    tags += [(a, "B-LOC"), (a + 1, "L-LOC")]
+    doc = default_nlp.make_doc(text)
+    crf._set_ents(doc, text, tags)
+    assert [(e.text, e.label_) for e in doc.ents] == [
+        ("湘潭政府", "ORG"), ("加拿大央行", "ORG"), ("韶山农商银行", "ORG"), ("醴陵农信系统", "ORG"), ("湘潭", "LOC")]
+    crf.place_orgs = False
+    try:
+        doc = default_nlp.make_doc(text)
+        crf._set_ents(doc, text, tags)
+        assert [(e.text, e.label_) for e in doc.ents] == [(p, "LOC") for p in places] + [("湘潭", "LOC")]
+    finally:
+        crf.place_orgs = True
+
+
 def test_a_region_keeps_the_word_diqu(default_nlp: Any) -> None:
     """GUIDELINES (中部地区) and the gold train split: a region keeps 地区; other labels do not take it."""
     from ner.components.crf_ner import span_extensions

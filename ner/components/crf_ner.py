@@ -12,7 +12,8 @@ a time in :meth:`CRFEntityRecognizer.pipe`) and serialised with the pipeline in 
 Predicted spans lose quotes that pair with nothing inside them, take in the other half of a quote
 pair they cut (:func:`trim_quotes`), are dropped when the corpus decisions never tag them
 (:func:`not_entities`), and an ORG takes in a 党组/党委/系统 and a LOC a 地区/流域/新区 … right after it
-(:func:`span_extensions`); an ORG that is a space-separated list of names (财政部 税务总局) is split
+(:func:`span_extensions`), and a place the 政府, 央行 or 农商银行 after it, as one ORG
+(:func:`relabelling_extensions`); an ORG that is a space-separated list of names (财政部 税务总局) is split
 (:func:`split_org_list`), one that runs across a verb (腾讯退出京东) is cut before it
 (:func:`split_org_at_verb`), a name cut at a bracketed place is made whole (:func:`join_bracketed_names`:
 中国（福建）自由贸易试验区), and places right before an ORG join its name (:func:`join_place_prefixed_orgs`);
@@ -72,14 +73,41 @@ def span_extensions() -> Dict[str, Tuple[str, ...]]:
     regulator's 系统 are one ORG; a region keeps 地区, a river its 流域)."""
     words: Dict[str, set] = {}
     for row in data_rows("span_extensions.jsonl"):
-        words.setdefault(row["label"], set()).update(row["words"])
+        if "becomes" not in row:
+            words.setdefault(row["label"], set()).update(row["words"])
     return {label: tuple(sorted(ws, key=len, reverse=True)) for label, ws in words.items()}
+
+
+@lru_cache(maxsize=1)
+def relabelling_extensions() -> Dict[str, Tuple[Tuple[str, str], ...]]:
+    """Label -> (word, new label) of the words that make a span of that label they follow part of a
+    name of another label, longest first (``data/span_extensions.jsonl`` rows with ``becomes``: a place
+    and the 政府, 央行 or 农商银行 right after it are one ORG, 浏阳|农商银行, where the model often tags
+    the place alone)."""
+    words: Dict[str, Dict[str, str]] = {}
+    for row in data_rows("span_extensions.jsonl"):
+        if "becomes" in row:
+            words.setdefault(row["label"], {}).update({w: row["becomes"] for w in row["words"]})
+    return {label: tuple(sorted(ws.items(), key=lambda kv: len(kv[0]), reverse=True)) for label, ws in words.items()}
 
 
 @lru_cache(maxsize=1)
 def org_list_heads() -> Tuple[str, ...]:
     """Heads that end an organisation's name in a space-separated list (``data/org_list_heads.jsonl``)."""
     return tuple(h for row in data_rows("org_list_heads.jsonl") for h in row.get("heads", ()))
+
+
+def extend_span(text: str, end: int, label: str, *, relabel: bool = True) -> Tuple[int, str]:
+    """The end and label of a span of ``label`` ending at ``end`` with the words that stay with it
+    (:func:`span_extensions`, then, with ``relabel``, :func:`relabelling_extensions` and the new label's
+    own extensions: 湖南|农信|系统 -> one ORG)."""
+    extensions = span_extensions().get(label)
+    if extensions:
+        end += next((len(w) for w in extensions if text.startswith(w, end)), 0)
+    for word, new in relabelling_extensions().get(label, ()) if relabel else ():
+        if text.startswith(word, end):
+            return extend_span(text, end + len(word), new)
+    return end, label
 
 
 _SPACES = re.compile(r"\s+")
@@ -319,7 +347,8 @@ class CRFEntityRecognizer:
         self.name = name
         #: no span longer than its label allows or across a sentence end: such paths are decoded again (:func:`tags_within_limits`)
         self.limits = bool(limits)
-        #: places right before an ORG are part of its name (:func:`join_place_prefixed_orgs`; off: MSRA's convention)
+        #: places right before an ORG are part of its name (:func:`join_place_prefixed_orgs`), as is a place
+        #: before its 政府 or 央行 (:func:`relabelling_extensions`); off: MSRA's convention, both stay LOC
         self.place_orgs = bool(place_orgs)
         #: a quoted name with a programme head, and a policy title in 《》, is one PROGRAMME (:func:`with_quoted_programmes`)
         self.quoted = bool(quoted)
@@ -435,9 +464,7 @@ class CRFEntityRecognizer:
             start, end = trim_quotes(text, start, end)
             if start >= end or label in excluded.get(text[start:end], ()):
                 continue
-            extensions = span_extensions().get(label)
-            if extensions:
-                end += next((len(w) for w in extensions if text.startswith(w, end)), 0)
+            end, label = extend_span(text, end, label, relabel=self.place_orgs)
             if label == "ORG":
                 found.extend(part for s, e in split_org_list(text, start, end) for part in split_org_at_verb(text, s, e))
             else:
@@ -549,7 +576,8 @@ def make_crf_ner(nlp: Language, name: str, *, overwrite: bool = True, join_place
     names as the model tags them, :func:`with_byline_people`; ``lists=False``: list items as the model
     tags them, :func:`complete_lists`; ``people=False``: names as the model tags them, :func:`with_named_people`;
     ``quoted=False``: quoted programme names and policy titles as the model tags them, :func:`with_quoted_programmes`;
-    ``place_orgs=False``: places before an ORG stay LOC, MSRA's convention, :func:`join_place_prefixed_orgs`;
+    ``place_orgs=False``: places before an ORG, or before their 政府 or 央行, stay LOC, MSRA's convention,
+    :func:`join_place_prefixed_orgs`, :func:`relabelling_extensions`;
     ``limits=False``: the model's best path as it is, however long its names, :func:`tags_within_limits`)."""
     return CRFEntityRecognizer(nlp, name, overwrite=overwrite, join_places=join_places, gazetteer=gazetteer,
                                bylines=bylines, lists=lists, people=people, quoted=quoted, place_orgs=place_orgs,
