@@ -3,6 +3,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from ner.components.relation_data import blank_char_nlp
 from ner.components.relation_features import choose_thresholds, choose_thresholds_micro
 from ner.components.relations import RelationExtractor
@@ -59,3 +61,41 @@ def test_factory_accepts_label_thresholds() -> None:
     nlp = blank_char_nlp()
     pipe = nlp.add_pipe("relation_extractor", config={"label_thresholds": {"OFFERS": 0.6}})
     assert pipe.label_thresholds == {"OFFERS": 0.6}
+
+
+def test_held_out_micro_counts_unproposed_gold_and_types_without_threshold() -> None:
+    from ner.components.relation_features import held_out_micro
+
+    scored = {"A": [(0.9, 1), (0.6, 0), (0.4, 1)], "B": [(0.8, 0)]}
+    # A at 0.5: one true, one false; the 0.4 gold and a third gold never proposed are misses; B has no threshold
+    p, r, f = held_out_micro(scored, {"A": 3, "B": 1}, {"A": 0.5})
+    assert (p, r) == (0.5, 0.25) and abs(f - 1 / 3) < 1e-9
+    assert held_out_micro(scored, {"A": 3}, {}) == (0.0, 0.0, 0.0)
+
+
+def test_train_relations_keeps_the_regularisation_with_the_best_held_out_micro_f(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """``train_relations.py --C`` with several values cross-validates each and trains with the best one."""
+    import importlib.util
+    import json
+
+    spec = importlib.util.spec_from_file_location("train_relations", Path(__file__).parents[1] / "training" / "train_relations.py")
+    mod = importlib.util.module_from_spec(spec)
+    assert spec.loader is not None
+    spec.loader.exec_module(mod)
+    texts = ["湘江银行向小微企业发放贷款。", "岳麓银行向农户发放贷款。", "星沙银行向合作社发放贷款。",
+             "湘潭银行向个体工商户发放贷款。", "株洲银行向种粮大户发放贷款。", "衡阳银行向养殖户发放贷款。"]
+    gold = tmp_path / "gold.jsonl"
+    with open(gold, "w", encoding="utf-8") as f:
+        for k, t in enumerate(texts):
+            bank, rest = t.split("向")
+            borrower = rest.split("发放")[0]
+            spans = [{"id": "T1", "start": 0, "end": len(bank), "label": "ORG", "text": bank},
+                     {"id": "T2", "start": len(bank) + 1, "end": len(bank) + 1 + len(borrower), "label": "SECTOR", "text": borrower}]
+            rels = [{"id": "R1", "label": "LENDS_TO", "head": "T1", "tail": "T2"}]
+            f.write(json.dumps({"id": f"d{k}", "text": t, "spans": spans, "relations": rels}, ensure_ascii=False) + "\n")
+    with pytest.raises(SystemExit):
+        mod.train([str(gold)], C=[1.0, 0.1], cv=0)
+    comp = mod.train([str(gold)], C=[1.0, 0.01], cv=3, min_micro_precision=0.5)
+    out = capsys.readouterr().out
+    assert "cv C=1  held-out micro" in out and "cv C=0.01  held-out micro" in out and "cv chose C=" in out
+    assert comp.model is not None and comp.label_thresholds

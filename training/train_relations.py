@@ -2,7 +2,7 @@
 
 Usage:
   python training/train_relations.py GOLD.jsonl [MORE.jsonl ...] -o OUT_DIR [--dev DEV.jsonl] [--threshold 0.5] [--cv 5]
-         [--train-ids training/relation_train_ids.json]
+         [--C 0.3 0.1 0.05] [--train-ids training/relation_train_ids.json]
 
 Reads the gold files (spec/GUIDELINES.md §3) through ``ner.corpus.gold.read_gold`` when available,
 else with ``json`` directly; builds docs with the gold entities and relations; fits the scorer over
@@ -15,12 +15,12 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from typing import Any, Dict, List, Optional
+from typing import Any, Dict, List, Optional, Sequence, Tuple, Union
 
 from spacy.training import Example
 
 from ner.components.relation_data import blank_char_nlp, gold_doc, read_gold_jsonl, strip_relations
-from ner.components.relation_features import cross_validated_thresholds
+from ner.components.relation_features import cross_validated_choice
 from ner.components.relations import RelationExtractor
 from ner.scoring import score_relations
 
@@ -39,14 +39,16 @@ def load_records(paths: List[str]) -> List[Dict[str, Any]]:
 
 
 def train(
-    paths: List[str], out: Optional[str] = None, *, dev: Optional[List[str]] = None, threshold: float = 0.5, C: float = 1.0,
+    paths: List[str], out: Optional[str] = None, *, dev: Optional[List[str]] = None, threshold: float = 0.5,
+    C: Union[float, Sequence[float]] = 1.0,
     cv: int = 0, min_precision: float = 0.85, min_micro_precision: Optional[float] = None, train_ids: Optional[List[str]] = None,
     max_pair_chars: int = 60,
 ) -> RelationExtractor:
     """Fit the scorer on ``paths`` and (optionally) save the component to ``out``; prints dev scores.
     With ``cv`` > 1, per-type thresholds are chosen by ``cv``-fold cross-validation on ``paths``
     (never on dev): the best held-out F1 with precision >= ``min_precision`` per type, or with
-    ``min_micro_precision`` the best held-out micro F1 whose micro precision reaches it. ``train_ids``
+    ``min_micro_precision`` the best held-out micro F1 whose micro precision reaches it; given several
+    values of ``C``, the one whose thresholds reach the best held-out micro F1 is kept. ``train_ids``
     keeps only those documents of ``paths`` (an error names any id that is not there). ``max_pair_chars``:
     how far apart (in characters) two entities of one sentence may be to make a candidate pair."""
     nlp = blank_char_nlp()
@@ -60,13 +62,28 @@ def train(
         records = [r for r in records if r["id"] in keep]
     docs = [gold_doc(nlp, r) for r in records]
     comp = RelationExtractor(nlp, "relation_extractor", use_classifier=True, threshold=threshold, max_pair_chars=max_pair_chars)
+    grid = [float(C)] if isinstance(C, (int, float)) else [float(c) for c in C]
+    if len(grid) > 1 and cv <= 1:
+        raise SystemExit("several values of --C need --cv K (K > 1) to choose between them")
     if cv > 1:
-        chosen = cross_validated_thresholds(comp.training_data(docs), comp.rules, folds=cv, C=C, min_precision=min_precision,
-                                            min_micro_precision=min_micro_precision)
+        data = comp.training_data(docs)
+        best: Optional[Tuple[float, float, Dict[str, Tuple[float, float, float, float]]]] = None
+        for c in grid:
+            chosen, (mp, mr, mf) = cross_validated_choice(data, comp.rules, folds=cv, C=c, min_precision=min_precision,
+                                                          min_micro_precision=min_micro_precision)
+            print(f"cv C={c:g}  held-out micro P={mp:.3f} R={mr:.3f} F={mf:.3f}")
+            if best is None or mf > best[1]:
+                best = (c, mf, chosen)
+        assert best is not None
+        C_used, _, chosen = best
+        if len(grid) > 1:
+            print(f"cv chose C={C_used:g}")
         for label, (thr, p, r, f) in sorted(chosen.items()):
             print(f"cv {label:15s} threshold {thr:.2f}  held-out P={p:.3f} R={r:.3f} F={f:.3f}")
         comp.label_thresholds = {label: v[0] for label, v in chosen.items()}
-    stats = comp.train(docs, C=C)
+    else:
+        C_used = grid[0]
+    stats = comp.train(docs, C=C_used)
     print(f"trained on {len(docs)} docs: {stats}")
     for name, dpaths in (("train", paths), ("dev", dev or [])):
         if not dpaths:
@@ -89,7 +106,8 @@ def main(argv: Optional[List[str]] = None) -> None:
     ap.add_argument("-o", "--output")
     ap.add_argument("--dev", nargs="*", default=[])
     ap.add_argument("--threshold", type=float, default=0.5)
-    ap.add_argument("--C", type=float, default=1.0)
+    ap.add_argument("--C", type=float, nargs="+", default=[1.0],
+                    help="inverse L2 strength of the scorer; several values: the one with the best held-out micro F1 (needs --cv)")
     ap.add_argument("--cv", type=int, default=0, help="choose per-type thresholds by K-fold cross-validation on the training data")
     ap.add_argument("--min-precision", type=float, default=0.85, help="per-type held-out precision the thresholds must reach")
     ap.add_argument("--min-micro-precision", type=float, default=None,

@@ -408,10 +408,39 @@ def cross_validated_thresholds(
     """K-fold over documents: fit on K-1 folds, score the held-out one, then :func:`choose_thresholds`
     (or, with ``min_micro_precision``, :func:`choose_thresholds_micro`).
     ``data`` is :meth:`RelationExtractor.training_data` output (view, candidates, labels, gold counts)."""
+    return cross_validated_choice(data, rules, folds=folds, C=C, min_precision=min_precision, seed=seed,
+                                  min_micro_precision=min_micro_precision)[0]
+
+
+def cross_validated_choice(
+    data: Sequence[Tuple[Any, ...]], rules: RuleSet, *, folds: int = 5, C: float = 1.0, min_precision: float = 0.85, seed: int = 0,
+    min_micro_precision: Optional[float] = None,
+) -> Tuple[Dict[str, Tuple[float, float, float, float]], Tuple[float, float, float]]:
+    """:func:`cross_validated_thresholds`, and the held-out micro (P, R, F) at those thresholds: what the
+    regularisation ``C`` is chosen by (``training/train_relations.py --C`` with several values)."""
     scored, n_gold = cross_validated_scores(data, rules, folds=folds, C=C, seed=seed)
     if min_micro_precision is not None:
-        return choose_thresholds_micro(scored, n_gold, min_micro_precision=min_micro_precision)
-    return choose_thresholds(scored, n_gold, min_precision=min_precision)
+        chosen = choose_thresholds_micro(scored, n_gold, min_micro_precision=min_micro_precision)
+    else:
+        chosen = choose_thresholds(scored, n_gold, min_precision=min_precision)
+    return chosen, held_out_micro(scored, n_gold, {label: v[0] for label, v in chosen.items()})
+
+
+def held_out_micro(scored: Dict[str, List[Tuple[float, int]]], n_gold: Dict[str, int],
+                   thresholds: Dict[str, float]) -> Tuple[float, float, float]:
+    """Micro (P, R, F) of held-out (probability, is_gold) pairs at per-type ``thresholds`` (a type without
+    one proposes nothing); every gold relation counts, so candidates never proposed are misses."""
+    tp = fp = 0
+    for label, pairs in scored.items():
+        thr = thresholds.get(label)
+        if thr is None:
+            continue
+        tp += sum(1 for p, y in pairs if y and p >= thr)
+        fp += sum(1 for p, y in pairs if not y and p >= thr)
+    total = sum(n_gold.values())
+    prec = tp / (tp + fp) if tp + fp else 0.0
+    rec = tp / total if total else 0.0
+    return prec, rec, (2 * prec * rec / (prec + rec) if prec + rec else 0.0)
 
 
 def cross_validated_scores(
