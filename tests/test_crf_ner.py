@@ -295,3 +295,20 @@ def test_place_orgs_setting_keeps_msra_convention_when_off(default_nlp: Any, crf
     tags = [(0, "B-LOC"), (1, "I-LOC"), (2, "L-LOC"), (3, "B-ORG"), (4, "I-ORG"), (5, "I-ORG"), (6, "L-ORG")]
     assert [(t, label) for _, t, label in crf_ents(text, tags)] == [("湖南省长沙银行", "ORG")]
     assert [(t, label) for _, t, label in crf_ents(text, tags, place_orgs=False)] == [("湖南省", "LOC"), ("长沙银行", "ORG")]
+
+
+def test_an_event_loses_its_leading_year_and_a_plan_keeps_it() -> None:
+    """Corpus decisions 4 and 59: a year written before an event's name stays outside; plans keep theirs,
+    and a year inside a name (论坛2026年年会) is not at its start."""
+    from ner.components.crf_ner import trim_event_year
+
+    text = "湘江新区举办2025年毕业生就业招聘会，发布2025年稳岗行动方案，召开湘江论坛2026年年会，2026湘江机器人运动会"
+    a, b = text.index("2025年毕业"), text.index("，发布")
+    assert text[trim_event_year(text, a, b, "PROGRAMME"):b] == "毕业生就业招聘会"
+    assert trim_event_year(text, a, b, "ORG") == a  # other labels are left alone
+    c, d = text.index("2025年稳岗"), text.index("，召开")
+    assert trim_event_year(text, c, d, "PROGRAMME") == c  # a plan keeps its year
+    e, f = text.index("湘江论坛"), text.index("，2026")
+    assert trim_event_year(text, e, f, "PROGRAMME") == e
+    g = text.index("2026湘江")
+    assert text[trim_event_year(text, g, len(text), "PROGRAMME"):] == "湘江机器人运动会"

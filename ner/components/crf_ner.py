@@ -13,7 +13,7 @@ Predicted spans lose quotes that pair with nothing inside them, take in the othe
 pair they cut (:func:`trim_quotes`), are dropped when the corpus decisions never tag them
 (:func:`not_entities`), and an ORG takes in a 党组/党委/系统 and a LOC a 地区/流域/新区 … right after it
 (:func:`span_extensions`), and a place the 政府, 央行 or 农商银行 after it, as one ORG
-(:func:`relabelling_extensions`); an ORG that is a space-separated list of names (财政部 税务总局) is split
+(:func:`relabelling_extensions`), and an event its leading year (:func:`trim_event_year`); an ORG that is a space-separated list of names (财政部 税务总局) is split
 (:func:`split_org_list`), one that runs across a verb (腾讯退出京东) is cut before it
 (:func:`split_org_at_verb`), a name cut at a bracketed place is made whole (:func:`join_bracketed_names`:
 中国（福建）自由贸易试验区), and places right before an ORG join its name (:func:`join_place_prefixed_orgs`);
@@ -108,6 +108,24 @@ def extend_span(text: str, end: int, label: str, *, relabel: bool = True) -> Tup
         if text.startswith(word, end):
             return extend_span(text, end + len(word), new)
     return end, label
+
+
+@lru_cache(maxsize=1)
+def _event_year_rule() -> Tuple[str, "re.Pattern[str]", Tuple[str, ...]]:
+    """The label, leading-year pattern (matched at the span start) and event heads of :func:`trim_event_year`
+    (``data/event_years.jsonl``)."""
+    settings = data_settings("event_years.jsonl")
+    return settings["label"], re.compile(settings["year"]), tuple(settings["heads"])
+
+
+def trim_event_year(text: str, start: int, end: int, label: str) -> int:
+    """The start of the span ``text[start:end]`` without a leading year when it names an event (corpus
+    decisions 4 and 59: 2025年毕业生就业招聘会 -> 毕业生就业招聘会); other spans keep theirs."""
+    rule_label, year, heads = _event_year_rule()
+    if label != rule_label or not text.endswith(heads, start, end):
+        return start
+    m = year.match(text, start, end)
+    return m.end() if m and end - m.end() >= 2 else start
 
 
 _SPACES = re.compile(r"\s+")
@@ -465,6 +483,7 @@ class CRFEntityRecognizer:
             if start >= end or label in excluded.get(text[start:end], ()):
                 continue
             end, label = extend_span(text, end, label, relabel=self.place_orgs)
+            start = trim_event_year(text, start, end, label)
             if label == "ORG":
                 found.extend(part for s, e in split_org_list(text, start, end) for part in split_org_at_verb(text, s, e))
             else:
