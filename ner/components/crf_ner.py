@@ -12,8 +12,9 @@ a time in :meth:`CRFEntityRecognizer.pipe`) and serialised with the pipeline in 
 Predicted spans lose quotes that pair with nothing inside them, take in the other half of a quote
 pair they cut (:func:`trim_quotes`), are dropped when the corpus decisions never tag them
 (:func:`not_entities`), and an ORG takes in a 党组/党委/系统 and a LOC a 地区/流域/新区 … right after it
-(:func:`span_extensions`), and a place the 政府, 央行 or 农商银行 after it, as one ORG
-(:func:`relabelling_extensions`), and an event its leading year (:func:`trim_event_year`); an ORG that is a space-separated list of names (财政部 税务总局) is split
+(:func:`span_extensions`); a place takes in the 政府, 央行 or 农商银行 after it and becomes one ORG
+(:func:`relabelling_extensions`), and an event loses its leading year (:func:`trim_event_year`); an ORG
+that is a space-separated list of names (财政部 税务总局) is split
 (:func:`split_org_list`), one that runs across a verb (腾讯退出京东) is cut before it
 (:func:`split_org_at_verb`), a name cut at a bracketed place is made whole (:func:`join_bracketed_names`:
 中国（福建）自由贸易试验区), and places right before an ORG join its name (:func:`join_place_prefixed_orgs`);

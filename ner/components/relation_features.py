@@ -318,6 +318,13 @@ def gold_labels(v: View, cands: Sequence[Candidate], gold: Set[PairKey]) -> List
 __all__ = ["PairScorer", "candidate_pairs", "gold_labels"]
 
 
+def _tp_fp(pairs: Sequence[Tuple[float, int]], threshold: float) -> Tuple[int, int]:
+    """True and false positives of held-out (probability, is_gold) ``pairs`` proposed at ``threshold``."""
+    tp = sum(1 for p, y in pairs if y and p >= threshold)
+    fp = sum(1 for p, y in pairs if not y and p >= threshold)
+    return tp, fp
+
+
 def choose_thresholds(
     scored: Dict[str, List[Tuple[float, int]]],
     n_gold: Dict[str, int],
@@ -335,8 +342,7 @@ def choose_thresholds(
             continue
         best: Optional[Tuple[bool, float, float, float, float]] = None
         for thr in grid:
-            tp = sum(1 for p, y in pairs if y and p >= thr)
-            fp = sum(1 for p, y in pairs if not y and p >= thr)
+            tp, fp = _tp_fp(pairs, thr)
             prec = tp / (tp + fp) if tp + fp else 0.0
             rec = tp / total
             f = 2 * prec * rec / (prec + rec) if prec + rec else 0.0
@@ -364,8 +370,7 @@ def choose_thresholds_micro(
     """
     labels = [label for label in scored if n_gold.get(label, 0)]
     # per label and grid step: (tp, fp) at that threshold
-    counts = {label: [(sum(1 for p, y in scored[label] if y and p >= t), sum(1 for p, y in scored[label] if not y and p >= t))
-                      for t in grid] for label in labels}
+    counts = {label: [_tp_fp(scored[label], t) for t in grid] for label in labels}
     total = sum(n_gold[label] for label in labels)
 
     def micro(at: Dict[str, int]) -> Tuple[float, float]:
@@ -430,13 +435,8 @@ def held_out_micro(scored: Dict[str, List[Tuple[float, int]]], n_gold: Dict[str,
                    thresholds: Dict[str, float]) -> Tuple[float, float, float]:
     """Micro (P, R, F) of held-out (probability, is_gold) pairs at per-type ``thresholds`` (a type without
     one proposes nothing); every gold relation counts, so candidates never proposed are misses."""
-    tp = fp = 0
-    for label, pairs in scored.items():
-        thr = thresholds.get(label)
-        if thr is None:
-            continue
-        tp += sum(1 for p, y in pairs if y and p >= thr)
-        fp += sum(1 for p, y in pairs if not y and p >= thr)
+    counts = [_tp_fp(pairs, thresholds[label]) for label, pairs in scored.items() if label in thresholds]
+    tp, fp = sum(c[0] for c in counts), sum(c[1] for c in counts)
     total = sum(n_gold.values())
     prec = tp / (tp + fp) if tp + fp else 0.0
     rec = tp / total if total else 0.0
