@@ -312,3 +312,20 @@ def test_an_event_loses_its_leading_year_and_a_plan_keeps_it() -> None:
     assert trim_event_year(text, e, f, "PROGRAMME") == e
     g = text.index("2026湘江")
     assert text[trim_event_year(text, g, len(text), "PROGRAMME"):] == "湘江机器人运动会"
+
+
+def test_a_party_group_before_a_title_chain_goes_into_the_title() -> None:
+    """Corpus decision 68: 农业农村部党组书记、部长 names the ministry (title=党组书记、部长); a party group that acts
+    keeps its 党组 (decision 8), and so does a span that is only the word."""
+    from ner.components.crf_ner import without_title_chain_suffix
+
+    text = "湘江集团党组书记、董事长李明说，湘江集团党组成员、副总经理王强到会，湘江集团党组召开会议，党组书记、主任"
+    a = text.index("湘江集团党组书记")
+    assert text[a:without_title_chain_suffix(text, a, a + 6, "ORG")] == "湘江集团"
+    b = text.index("湘江集团党组成员")
+    assert text[b:without_title_chain_suffix(text, b, b + 6, "ORG")] == "湘江集团"
+    c = text.index("湘江集团党组召开")
+    assert without_title_chain_suffix(text, c, c + 6, "ORG") == c + 6  # the party group acts
+    assert without_title_chain_suffix(text, a, a + 6, "LOC") == a + 6  # other labels are left alone
+    d = text.rindex("党组书记")
+    assert without_title_chain_suffix(text, d, d + 2, "ORG") == d + 2  # only the word: kept

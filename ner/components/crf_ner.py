@@ -13,7 +13,8 @@ Predicted spans lose quotes that pair with nothing inside them, take in the othe
 pair they cut (:func:`trim_quotes`), are dropped when the corpus decisions never tag them
 (:func:`not_entities`), and an ORG takes in a 党组/党委/系统 and a LOC a 地区/流域/新区 … right after it
 (:func:`span_extensions`); a place takes in the 政府, 央行 or 农商银行 after it and becomes one ORG
-(:func:`relabelling_extensions`), and an event loses its leading year (:func:`trim_event_year`); an ORG
+(:func:`relabelling_extensions`), an ORG leaves out a 党组 that a title chain follows
+(:func:`without_title_chain_suffix`), and an event loses its leading year (:func:`trim_event_year`); an ORG
 that is a space-separated list of names (财政部 税务总局) is split
 (:func:`split_org_list`), one that runs across a verb (腾讯退出京东) is cut before it
 (:func:`split_org_at_verb`), a name cut at a bracketed place is made whole (:func:`join_bracketed_names`:
@@ -74,7 +75,7 @@ def span_extensions() -> Dict[str, Tuple[str, ...]]:
     regulator's 系统 are one ORG; a region keeps 地区, a river its 流域)."""
     words: Dict[str, set] = {}
     for row in data_rows("span_extensions.jsonl"):
-        if "becomes" not in row:
+        if "words" in row and "becomes" not in row:
             words.setdefault(row["label"], set()).update(row["words"])
     return {label: tuple(sorted(ws, key=len, reverse=True)) for label, ws in words.items()}
 
@@ -87,7 +88,7 @@ def relabelling_extensions() -> Dict[str, Tuple[Tuple[str, str], ...]]:
     the place alone)."""
     words: Dict[str, Dict[str, str]] = {}
     for row in data_rows("span_extensions.jsonl"):
-        if "becomes" in row:
+        if "words" in row and "becomes" in row:
             words.setdefault(row["label"], {}).update({w: row["becomes"] for w in row["words"]})
     return {label: tuple(sorted(ws.items(), key=lambda kv: len(kv[0]), reverse=True)) for label, ws in words.items()}
 
@@ -109,6 +110,26 @@ def extend_span(text: str, end: int, label: str, *, relabel: bool = True) -> Tup
         if text.startswith(word, end):
             return extend_span(text, end + len(word), new)
     return end, label
+
+
+@lru_cache(maxsize=1)
+def title_chain_suffixes() -> Dict[str, Tuple[Tuple[str, "re.Pattern[str]"], ...]]:
+    """Label -> (suffix, pattern) of the words a span leaves out when a title chain follows them
+    (``data/span_extensions.jsonl`` rows with ``leaves``: 农业农村部|党组书记、部长, corpus decision 68)."""
+    out: Dict[str, List[Tuple[str, "re.Pattern[str]"]]] = {}
+    for row in data_rows("span_extensions.jsonl"):
+        if "leaves" in row:
+            out.setdefault(row["label"], []).append((row["leaves"], re.compile(row["before"])))
+    return {label: tuple(rows) for label, rows in out.items()}
+
+
+def without_title_chain_suffix(text: str, start: int, end: int, label: str) -> int:
+    """The end of the span ``text[start:end]`` without a :func:`title_chain_suffixes` word that a title
+    chain follows (商务部党组|成员、副部长 -> 商务部); a span that is only that word keeps it."""
+    for suffix, before in title_chain_suffixes().get(label, ()):
+        if end - start > len(suffix) and text.endswith(suffix, start, end) and before.match(text, end):
+            return end - len(suffix)
+    return end
 
 
 @lru_cache(maxsize=1)
@@ -484,6 +505,7 @@ class CRFEntityRecognizer:
             if start >= end or label in excluded.get(text[start:end], ()):
                 continue
             end, label = extend_span(text, end, label, relabel=self.place_orgs)
+            end = without_title_chain_suffix(text, start, end, label)
             start = trim_event_year(text, start, end, label)
             if label == "ORG":
                 found.extend(part for s, e in split_org_list(text, start, end) for part in split_org_at_verb(text, s, e))
